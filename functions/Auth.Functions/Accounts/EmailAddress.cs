@@ -1,0 +1,59 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Auth.Functions.Accounts;
+
+/// <summary>
+/// An email as the service uses it: <see cref="Display"/> is what the user typed (trimmed),
+/// <see cref="Normalized"/> is what is compared, and <see cref="Key"/> (hex SHA-256 of the normalised
+/// form) is what reaches storage, so no user-typed character ever becomes part of a table key.
+/// </summary>
+public sealed record EmailAddress(string Display, string Normalized)
+{
+    public const int MaxLength = 254;
+
+    public string Key { get; } = KeyOf(Normalized);
+
+    public static string KeyOf(string normalized) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(normalized)));
+
+    /// <summary>Trim and lower-case: for lookups that must not reveal whether the syntax was valid.</summary>
+    public static string NormalizeLoosely(string email) => email.Trim().Normalize(NormalizationForm.FormKC).ToLowerInvariant();
+
+    public static bool TryParse(string? input, out EmailAddress? email)
+    {
+        email = null;
+        if (input is null)
+        {
+            return false;
+        }
+
+        var trimmed = input.Trim();
+        if (trimmed.Length is 0 or > MaxLength || trimmed.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
+        {
+            return false;
+        }
+
+        var at = trimmed.LastIndexOf('@');
+        if (at <= 0 || at == trimmed.Length - 1 || at > 64 || trimmed.IndexOf('@') != at)
+        {
+            return false;
+        }
+
+        var domain = trimmed[(at + 1)..];
+        if (!domain.Contains('.', StringComparison.Ordinal) || domain.StartsWith('.') || domain.EndsWith('.')
+            || domain.Contains("..", StringComparison.Ordinal)
+            || !domain.All(c => char.IsLetterOrDigit(c) || c is '-' or '.'))
+        {
+            return false;
+        }
+
+        if (!System.Net.Mail.MailAddress.TryCreate(trimmed, out var parsed) || parsed.Address != trimmed)
+        {
+            return false;
+        }
+
+        email = new EmailAddress(trimmed, NormalizeLoosely(trimmed));
+        return true;
+    }
+}

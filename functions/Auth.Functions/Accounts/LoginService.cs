@@ -1,0 +1,74 @@
+using Auth.Functions.Passwords;
+using Auth.Functions.Storage;
+using Auth.Functions.Tokens;
+using Microsoft.Extensions.Options;
+
+namespace Auth.Functions.Accounts;
+
+public sealed class SessionOptions
+{
+    public const string Section = "Sessions";
+
+    /// <summary>Absolute lifetime of a session key; using the key never extends it.</summary>
+    public TimeSpan Lifetime { get; set; } = TimeSpan.FromHours(24);
+}
+
+public abstract record LoginOutcome
+{
+    public sealed record Success(UserEntity User, TokenEntity Token, string Key) : LoginOutcome;
+
+    public sealed record InvalidCredentials : LoginOutcome;
+
+    public sealed record Throttled(TimeSpan RetryAfter) : LoginOutcome;
+}
+
+/// <summary>Email + password to a session, shared by the JSON and the Basic login.</summary>
+public sealed class LoginService(
+    UserStore users,
+    TokenStore tokens,
+    PasswordService passwords,
+    LoginThrottle throttle,
+    TimeProvider clock,
+    IOptions<SessionOptions> sessions,
+    ILogger<LoginService> logger)
+{
+    public async Task<LoginOutcome> LoginAsync(string email, string password, CancellationToken cancellationToken)
+    {
+        // Keyed by the normalised email whether or not an account exists: throttling is identical for both.
+        var emailKey = EmailAddress.KeyOf(EmailAddress.NormalizeLoosely(email));
+        var (previousFailures, throttled) = await throttle.CheckAsync(emailKey, cancellationToken);
+        if (throttled is { } wait)
+        {
+            AuthEvents.LoginThrottled(logger, AuthEvents.UnknownUser, Math.Ceiling(wait.TotalSeconds));
+            return new LoginOutcome.Throttled(wait);
+        }
+
+        var user = await users.FindByEmailAsync(emailKey, cancellationToken);
+        var verification = await passwords.VerifyAsync(user?.PasswordHash, password, cancellationToken);
+        if (user is null || verification == PasswordVerification.Failed)
+        {
+            var failures = await throttle.RecordFailureAsync(emailKey, cancellationToken);
+            AuthEvents.LoginFailed(logger, user?.PartitionKey ?? AuthEvents.UnknownUser, failures);
+            return new LoginOutcome.InvalidCredentials();
+        }
+
+        if (previousFailures > 0)
+        {
+            await throttle.ResetAsync(emailKey, cancellationToken);
+        }
+        if (verification == PasswordVerification.SucceededRehashNeeded)
+        {
+            var upgraded = await passwords.HashAsync(password, cancellationToken);
+            // ETag-guarded: if the password changed meanwhile, the newer hash wins and this upgrade is dropped.
+            if (await users.TryUpdatePasswordHashAsync(user, upgraded, passwordChanged: false, cancellationToken))
+            {
+                AuthEvents.PasswordRehashed(logger, user.PartitionKey);
+            }
+        }
+
+        var expires = clock.GetUtcNow() + sessions.Value.Lifetime;
+        var (token, key) = await tokens.CreateAsync(user.PartitionKey, KeyKind.Session, label: null, expires, cancellationToken);
+        AuthEvents.LoginSucceeded(logger, user.PartitionKey, token.TokenId);
+        return new LoginOutcome.Success(user, token, key);
+    }
+}

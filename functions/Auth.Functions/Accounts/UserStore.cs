@@ -1,0 +1,136 @@
+using Auth.Functions.Storage;
+using Azure;
+using Azure.Data.Tables;
+
+namespace Auth.Functions.Accounts;
+
+public enum CreateUserOutcome
+{
+    Created,
+    EmailTaken,
+}
+
+/// <summary>Users and the email index. Every call is a point read or a single-entity write.</summary>
+public sealed class UserStore(AuthTables tables, TimeProvider clock)
+{
+    /// <summary>An index row older than this whose user record never appeared is a crash leftover, not a registration in flight.</summary>
+    private static readonly TimeSpan OrphanAge = TimeSpan.FromMinutes(2);
+
+    public static string NewUserId() => Guid.NewGuid().ToString("N");
+
+    public async Task<UserEntity?> GetAsync(string userId, CancellationToken cancellationToken)
+    {
+        var response = await tables.Users.GetEntityIfExistsAsync<UserEntity>(userId, UserEntity.Row, cancellationToken: cancellationToken);
+        return response.HasValue ? response.Value : null;
+    }
+
+    public async Task<bool> EmailExistsAsync(string emailKey, CancellationToken cancellationToken)
+    {
+        var response = await tables.Emails.GetEntityIfExistsAsync<EmailIndexEntity>(emailKey, "", cancellationToken: cancellationToken);
+        return response.HasValue;
+    }
+
+    public async Task<UserEntity?> FindByEmailAsync(string emailKey, CancellationToken cancellationToken)
+    {
+        var index = await tables.Emails.GetEntityIfExistsAsync<EmailIndexEntity>(emailKey, "", cancellationToken: cancellationToken);
+        return index.HasValue ? await GetAsync(index.Value!.UserId, cancellationToken) : null;
+    }
+
+    /// <summary>
+    /// The index row is inserted first and is the lock: of two concurrent registrations exactly one
+    /// insert succeeds. The user row follows; a crash in between leaves only an index row pointing at
+    /// nothing, which grants no access and is reclaimed (here, or by the purge).
+    /// </summary>
+    public async Task<CreateUserOutcome> CreateAsync(UserEntity user, string emailKey, CancellationToken cancellationToken)
+    {
+        var index = new EmailIndexEntity { PartitionKey = emailKey, RowKey = "", UserId = user.PartitionKey, Created = user.Created };
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await tables.Emails.AddEntityAsync(index, cancellationToken);
+                break;
+            }
+            catch (RequestFailedException e) when (StorageErrors.IsConflict(e) && attempt == 0)
+            {
+                if (!await TryReclaimOrphanAsync(emailKey, cancellationToken))
+                {
+                    return CreateUserOutcome.EmailTaken;
+                }
+            }
+            catch (RequestFailedException e) when (StorageErrors.IsConflict(e))
+            {
+                return CreateUserOutcome.EmailTaken;
+            }
+        }
+
+        try
+        {
+            await tables.Users.AddEntityAsync(user, cancellationToken);
+        }
+        catch
+        {
+            // Best effort: leave no index row behind. If this fails too, the orphan is harmless.
+            try
+            {
+                await tables.Emails.DeleteEntityAsync(emailKey, "", ETag.All, CancellationToken.None);
+            }
+            catch (RequestFailedException)
+            {
+            }
+
+            throw;
+        }
+
+        return CreateUserOutcome.Created;
+    }
+
+    private async Task<bool> TryReclaimOrphanAsync(string emailKey, CancellationToken cancellationToken)
+    {
+        var existing = await tables.Emails.GetEntityIfExistsAsync<EmailIndexEntity>(emailKey, "", cancellationToken: cancellationToken);
+        if (!existing.HasValue)
+        {
+            return true; // Deleted in between: try the insert again.
+        }
+
+        var index = existing.Value!;
+        if (clock.GetUtcNow() - index.Created < OrphanAge || await GetAsync(index.UserId, cancellationToken) is not null)
+        {
+            return false;
+        }
+
+        try
+        {
+            // ETag-guarded: if another registration reclaimed it first, we lose and report the email taken.
+            await tables.Emails.DeleteEntityAsync(emailKey, "", index.ETag, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (StorageErrors.IsPreconditionFailed(e) || StorageErrors.IsNotFound(e))
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Replaces the password hash only if the user row is unchanged since it was read (ETag).</summary>
+    public async Task<bool> TryUpdatePasswordHashAsync(UserEntity user, string passwordHash, bool passwordChanged, CancellationToken cancellationToken)
+    {
+        var update = new TableEntity(user.PartitionKey, user.RowKey)
+        {
+            [nameof(UserEntity.PasswordHash)] = passwordHash,
+        };
+        if (passwordChanged)
+        {
+            update[nameof(UserEntity.PasswordChanged)] = clock.GetUtcNow();
+        }
+
+        try
+        {
+            await tables.Users.UpdateEntityAsync(update, user.ETag, TableUpdateMode.Merge, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (StorageErrors.IsPreconditionFailed(e) || StorageErrors.IsNotFound(e))
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Auth.Functions.Http;
+
+/// <summary>The RFC 9457 body every error of the API carries.</summary>
+public sealed record ProblemBody(
+    string Type,
+    string Title,
+    int Status,
+    string Code,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, string[]>? Errors);
+
+/// <summary>An <c>application/problem+json</c> answer with a stable <c>code</c> and optional headers.</summary>
+public sealed class ApiProblem : IResult, IStatusCodeHttpResult
+{
+    public ApiProblem(int status, string code, string title, IReadOnlyDictionary<string, string[]>? errors = null)
+    {
+        Body = new ProblemBody($"https://httpstatuses.io/{status}", title, status, code, errors);
+    }
+
+    public ProblemBody Body { get; }
+
+    public int StatusCode => Body.Status;
+
+    int? IStatusCodeHttpResult.StatusCode => Body.Status;
+
+    public string? WwwAuthenticate { get; init; }
+
+    public TimeSpan? RetryAfter { get; init; }
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        var response = httpContext.Response;
+        response.StatusCode = Body.Status;
+        response.ContentType = "application/problem+json";
+        response.Headers.CacheControl = "no-store";
+        if (WwwAuthenticate is not null)
+        {
+            response.Headers.WWWAuthenticate = WwwAuthenticate;
+        }
+
+        if (RetryAfter is { } retryAfter)
+        {
+            var seconds = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds));
+            response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        }
+
+        await JsonSerializer.SerializeAsync(response.Body, Body, AppJsonContext.Default.ProblemBody, httpContext.RequestAborted);
+    }
+}

@@ -1,0 +1,47 @@
+using Auth.Functions.Storage;
+
+namespace Auth.Functions.Http;
+
+public static class HttpPipelineExtensions
+{
+    /// <summary>Errors as problem details, API responses never cached, storage ready before API work.</summary>
+    public static WebApplication UseApiPipeline(this WebApplication app)
+    {
+        app.UseMiddleware<ErrorHandlingMiddleware>();
+        app.UseStatusCodePages(context => context.HttpContext.Response.StatusCode switch
+        {
+            StatusCodes.Status404NotFound => Problems.NotFound().ExecuteAsync(context.HttpContext),
+            StatusCodes.Status405MethodNotAllowed => Problems.MethodNotAllowed().ExecuteAsync(context.HttpContext),
+            _ => Task.CompletedTask,
+        });
+        app.Use(async (context, next) =>
+        {
+            var headers = context.Response.Headers;
+            headers.XContentTypeOptions = "nosniff";
+            if (context.Request.Path.StartsWithSegments("/api"))
+            {
+                // Keys are in these responses: no cache, shared or private, may keep them.
+                headers.CacheControl = "no-store";
+                if (!context.Request.Path.StartsWithSegments("/api/openapi.json"))
+                {
+                    await context.RequestServices.GetRequiredService<StorageInitializer>().EnsureReadyAsync(context.RequestAborted);
+                }
+            }
+
+            await next(context);
+        });
+        app.UseRateLimiter();
+        return app;
+    }
+
+    /// <summary>Documents the problem responses of an endpoint (all <c>application/problem+json</c>).</summary>
+    public static RouteHandlerBuilder WithProblems(this RouteHandlerBuilder builder, params int[] statusCodes)
+    {
+        foreach (var status in statusCodes)
+        {
+            builder.ProducesProblem(status);
+        }
+
+        return builder;
+    }
+}

@@ -1,0 +1,3 @@
+namespace Auth.Functions.Passwords;
+
+public sealed record ChangePasswordRequest(string? OldPassword, string? NewPassword, bool? ResetTokens);

@@ -1,0 +1,78 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace Auth.Functions.Storage;
+
+// Table entities never leave the storage layer: handlers turn them into DTOs.
+
+/// <summary>A user: PartitionKey = user id, RowKey = "user". Tokens live in the same partition.</summary>
+public sealed class UserEntity : ITableEntity
+{
+    public const string Row = "user";
+
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = Row;
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string Email { get; set; } = "";
+    public string NormalizedEmail { get; set; } = "";
+    public string? DisplayName { get; set; }
+    public string PasswordHash { get; set; } = "";
+    public DateTimeOffset Created { get; set; }
+    public DateTimeOffset PasswordChanged { get; set; }
+}
+
+/// <summary>
+/// A session or API key: PartitionKey = owner's user id, RowKey = "tok-" + token id. The key itself
+/// carries both ids, so validating it is one point read; listing is one partition query.
+/// </summary>
+public sealed class TokenEntity : ITableEntity
+{
+    public const string RowPrefix = "tok-";
+    public const string RowPrefixEnd = "tok."; // '.' sorts right after '-': the range holds exactly the tokens.
+
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string Type { get; set; } = "";
+    public string? Label { get; set; }
+    /// <summary>SHA-256 of the whole key; the key itself is never stored.</summary>
+    public byte[] KeyHash { get; set; } = [];
+    public DateTimeOffset Created { get; set; }
+    public DateTimeOffset? Expires { get; set; }
+    public DateTimeOffset? LastUsed { get; set; }
+
+    public string TokenId => RowKey[RowPrefix.Length..];
+
+    public static string RowKeyFor(string tokenId) => RowPrefix + tokenId;
+}
+
+/// <summary>
+/// Email uniqueness lock: PartitionKey = SHA-256 of the normalised email, RowKey = "". Insert-only,
+/// so of two concurrent registrations exactly one insert wins.
+/// </summary>
+public sealed class EmailIndexEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string UserId { get; set; } = "";
+    public DateTimeOffset Created { get; set; }
+}
+
+/// <summary>Failed-login counter per normalised email (existing or not): PartitionKey = "login-" + email key.</summary>
+public sealed class LoginThrottleEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public int Failures { get; set; }
+    public DateTimeOffset LastFailure { get; set; }
+}

@@ -1,0 +1,61 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Queues;
+
+namespace Auth.Functions.Storage;
+
+/// <summary>
+/// Builds the storage clients from the standard Functions setting <c>AzureWebJobsStorage</c>: a
+/// connection string locally, or identity-based in Azure (<c>AzureWebJobsStorage__accountName</c>,
+/// <c>__credential</c>, <c>__clientId</c>, optionally <c>__tableServiceUri</c>/<c>__queueServiceUri</c>).
+/// </summary>
+public sealed record StorageClientPair(TableServiceClient Tables, QueueServiceClient Queues);
+
+public static class StorageClients
+{
+    public const string Setting = "AzureWebJobsStorage";
+
+    public static StorageClientPair Create(IConfiguration configuration, StorageOptions options)
+    {
+        var tableOptions = new TableClientOptions();
+        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        // Bounded retries with back-off: an outage answers 503 within a second or two instead of hanging.
+        foreach (var retry in new[] { tableOptions.Retry, queueOptions.Retry })
+        {
+            retry.Mode = RetryMode.Exponential;
+            retry.MaxRetries = options.MaxRetries;
+            retry.Delay = TimeSpan.FromMilliseconds(200);
+            retry.MaxDelay = TimeSpan.FromSeconds(2);
+            retry.NetworkTimeout = options.NetworkTimeout;
+        }
+
+        var connectionString = configuration[Setting];
+        if (!string.IsNullOrWhiteSpace(connectionString))
+        {
+            return new(new TableServiceClient(connectionString, tableOptions), new QueueServiceClient(connectionString, queueOptions));
+        }
+
+        var section = configuration.GetSection(Setting);
+        var accountName = section["accountName"];
+        var tableUri = section["tableServiceUri"] ?? (accountName is null ? null : $"https://{accountName}.table.core.windows.net");
+        var queueUri = section["queueServiceUri"] ?? (accountName is null ? null : $"https://{accountName}.queue.core.windows.net");
+        if (tableUri is null || queueUri is null)
+        {
+            throw new InvalidOperationException(
+                $"Storage is not configured: set '{Setting}' to a connection string, or '{Setting}__accountName' " +
+                $"(with '{Setting}__credential=managedidentity' and '{Setting}__clientId') for an identity-based connection.");
+        }
+
+        var credential = CreateCredential(section["credential"], section["clientId"]);
+        return new(new TableServiceClient(new Uri(tableUri), credential, tableOptions),
+                new QueueServiceClient(new Uri(queueUri), credential, queueOptions));
+    }
+
+    public static TokenCredential CreateCredential(string? kind, string? clientId) =>
+        string.Equals(kind, "managedidentity", StringComparison.OrdinalIgnoreCase)
+            ? new ManagedIdentityCredential(string.IsNullOrEmpty(clientId)
+                ? ManagedIdentityId.SystemAssigned
+                : ManagedIdentityId.FromUserAssignedClientId(clientId))
+            : new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = clientId });
+}

@@ -1,0 +1,125 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Auth.Functions.Accounts;
+using Auth.Functions.Http;
+using Auth.Functions.Storage;
+
+namespace Auth.Functions.Tokens;
+
+/// <summary>The authenticated caller of a request: the key's owner and the key's token row.</summary>
+public sealed record Caller(string UserId, TokenEntity Token)
+{
+    public string TokenId => Token.TokenId;
+}
+
+/// <summary>
+/// Validates <c>Authorization: Bearer {key}</c> or <c>Basic base64({email}:{key})</c>. Malformed input is
+/// rejected without a storage read; a well-formed key costs one point read; nothing is cached, so a
+/// revoked key is refused by every instance at once. Storage failures propagate (fail closed: 503).
+/// </summary>
+public sealed class KeyAuthenticator(TokenStore tokens, UserStore users)
+{
+    private const int MaxHeaderLength = 1024;
+
+    public async Task<Caller?> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (!TryReadCredentials(request.Headers.Authorization.ToString(), out var key, out var basicEmail)
+            || !Keys.TryParse(key, out var parsed)
+            || parsed.Kind == KeyKind.Reset)
+        {
+            return null;
+        }
+
+        var token = await tokens.FindLiveAsync(key, parsed, cancellationToken);
+        if (token is null)
+        {
+            return null;
+        }
+
+        if (basicEmail is not null)
+        {
+            // With Basic, the key stands in for the password: the user part must name the key's owner.
+            var owner = await users.GetAsync(parsed.UserId, cancellationToken);
+            if (owner is null || owner.NormalizedEmail != EmailAddress.NormalizeLoosely(basicEmail))
+            {
+                return null;
+            }
+        }
+
+        await tokens.TouchAsync(token, cancellationToken);
+        return new Caller(parsed.UserId, token);
+    }
+
+    /// <summary>Reads a Bearer key, or the user and secret of Basic credentials.</summary>
+    public static bool TryReadCredentials(string header, out string secret, out string? basicUser)
+    {
+        secret = "";
+        basicUser = null;
+        if (header.Length is 0 or > MaxHeaderLength || !AuthenticationHeaderValue.TryParse(header, out var value) || value.Parameter is null)
+        {
+            return false;
+        }
+
+        if (value.Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
+        {
+            secret = value.Parameter.Trim();
+            return secret.Length > 0;
+        }
+
+        if (!value.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        Span<byte> decoded = stackalloc byte[MaxHeaderLength];
+        if (!Convert.TryFromBase64String(value.Parameter.Trim(), decoded, out var written))
+        {
+            return false;
+        }
+
+        string text;
+        try
+        {
+            text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(decoded[..written]);
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0)
+        {
+            return false;
+        }
+
+        basicUser = text[..colon];
+        secret = text[(colon + 1)..];
+        return secret.Length > 0;
+    }
+}
+
+/// <summary>Endpoints behind this filter answer 401 <c>unauthorized</c> unless the request carries a live key.</summary>
+public sealed class RequireKeyFilter(KeyAuthenticator authenticator) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var caller = await authenticator.AuthenticateAsync(http.Request, http.RequestAborted);
+        if (caller is null)
+        {
+            return Problems.Unauthorized();
+        }
+
+        http.Features.Set(caller);
+        return await next(context);
+    }
+}
+
+public static class CallerExtensions
+{
+    public static Caller GetCaller(this HttpContext context) =>
+        context.Features.Get<Caller>() ?? throw new InvalidOperationException("The endpoint is not behind RequireKeyFilter.");
+
+    public static RouteGroupBuilder RequireKey(this RouteGroupBuilder group) => group.AddEndpointFilter<RequireKeyFilter>();
+}

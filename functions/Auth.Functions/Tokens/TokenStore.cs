@@ -1,0 +1,136 @@
+using Auth.Functions.Storage;
+using Azure;
+using Azure.Data.Tables;
+
+namespace Auth.Functions.Tokens;
+
+/// <summary>Sessions and API keys, in their owner's partition of the users table.</summary>
+public sealed class TokenStore(AuthTables tables, TimeProvider clock)
+{
+    /// <summary>Entity group transactions take at most 100 operations.</summary>
+    private const int BatchSize = 100;
+
+    /// <summary>lastUsed is advisory; writing it on every request would double the cost of each call.</summary>
+    private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(5);
+
+    public static string TypeName(KeyKind kind) => kind == KeyKind.Session ? "session" : "api";
+
+    public async Task<(TokenEntity Entity, string Key)> CreateAsync(
+        string userId, KeyKind kind, string? label, DateTimeOffset? expires, CancellationToken cancellationToken)
+    {
+        var tokenId = Keys.NewId();
+        var key = Keys.Create(kind, userId, tokenId);
+        var entity = new TokenEntity
+        {
+            PartitionKey = userId,
+            RowKey = TokenEntity.RowKeyFor(tokenId),
+            Type = TypeName(kind),
+            Label = label,
+            KeyHash = Keys.Hash(key),
+            Created = clock.GetUtcNow(),
+            Expires = expires,
+        };
+        await tables.Users.AddEntityAsync(entity, cancellationToken);
+        return (entity, key);
+    }
+
+    /// <summary>One point read. Only a live (unexpired) token whose hash matches is returned.</summary>
+    public async Task<TokenEntity?> FindLiveAsync(string key, ParsedKey parsed, CancellationToken cancellationToken)
+    {
+        var response = await tables.Users.GetEntityIfExistsAsync<TokenEntity>(
+            parsed.UserId, TokenEntity.RowKeyFor(parsed.TokenId), cancellationToken: cancellationToken);
+        if (!response.HasValue)
+        {
+            return null;
+        }
+
+        var token = response.Value!;
+        var live = Keys.Matches(key, token.KeyHash)
+            && token.Type == TypeName(parsed.Kind)
+            && !IsExpired(token);
+        return live ? token : null;
+    }
+
+    public bool IsExpired(TokenEntity token) => token.Expires is { } expires && clock.GetUtcNow() >= expires;
+
+    /// <summary>Records use at coarse resolution. Never resurrects a token deleted meanwhile (update, not upsert).</summary>
+    public async Task TouchAsync(TokenEntity token, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        if (token.LastUsed is { } last && now - last < LastUsedResolution)
+        {
+            return;
+        }
+
+        token.LastUsed = now;
+        try
+        {
+            var update = new TableEntity(token.PartitionKey, token.RowKey) { [nameof(TokenEntity.LastUsed)] = now };
+            await tables.Users.UpdateEntityAsync(update, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (RequestFailedException e) when (StorageErrors.IsNotFound(e))
+        {
+            // Revoked meanwhile; the next use gets 401.
+        }
+    }
+
+    /// <summary>One partition query: every unexpired session and API key of the user.</summary>
+    public async Task<List<TokenEntity>> ListLiveAsync(string userId, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {userId} and RowKey ge {TokenEntity.RowPrefix} and RowKey lt {TokenEntity.RowPrefixEnd}");
+        var tokens = new List<TokenEntity>();
+        await foreach (var token in tables.Users.QueryAsync<TokenEntity>(filter, cancellationToken: cancellationToken))
+        {
+            if (!IsExpired(token))
+            {
+                tokens.Add(token);
+            }
+        }
+
+        return tokens;
+    }
+
+    /// <summary>Deletes one token of the user. False when the user has no such token.</summary>
+    public async Task<bool> DeleteAsync(string userId, string tokenId, CancellationToken cancellationToken)
+    {
+        var response = await tables.Users.DeleteEntityAsync(userId, TokenEntity.RowKeyFor(tokenId), ETag.All, cancellationToken);
+        return response.Status != 404;
+    }
+
+    /// <summary>Revokes every token of the user but <paramref name="keepTokenId"/>, in batches of 100.</summary>
+    public async Task<int> DeleteAllAsync(string userId, string? keepTokenId, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {userId} and RowKey ge {TokenEntity.RowPrefix} and RowKey lt {TokenEntity.RowPrefixEnd}");
+        var rowKeys = new List<string>();
+        await foreach (var row in tables.Users.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            if (keepTokenId is null || row.RowKey != TokenEntity.RowKeyFor(keepTokenId))
+            {
+                rowKeys.Add(row.RowKey);
+            }
+        }
+
+        foreach (var chunk in rowKeys.Chunk(BatchSize))
+        {
+            var actions = chunk
+                .Select(rk => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(userId, rk), ETag.All))
+                .ToList();
+            try
+            {
+                await tables.Users.SubmitTransactionAsync(actions, cancellationToken);
+            }
+            catch (TableTransactionFailedException e) when (e.Status == 404)
+            {
+                // Some token went away meanwhile (logout, purge) and a batch is all-or-nothing: finish one by one.
+                foreach (var rk in chunk)
+                {
+                    await tables.Users.DeleteEntityAsync(userId, rk, ETag.All, cancellationToken);
+                }
+            }
+        }
+
+        return rowKeys.Count;
+    }
+}
