@@ -28,7 +28,6 @@ public sealed class LoginService(
     TokenStore tokens,
     PasswordService passwords,
     LoginThrottle throttle,
-    TimeProvider clock,
     IOptions<SessionOptions> sessions,
     ILogger<LoginService> logger)
 {
@@ -66,8 +65,7 @@ public sealed class LoginService(
             }
         }
 
-        var expires = clock.GetUtcNow() + sessions.Value.Lifetime;
-        var (token, key) = await tokens.CreateAsync(user.PartitionKey, KeyKind.Session, label: null, expires, cancellationToken);
+        var (token, key) = await tokens.CreateSessionAsync(user.PartitionKey, sessions.Value.Lifetime, cancellationToken);
         AuthEvents.LoginSucceeded(logger, user.PartitionKey, token.TokenId);
         return new LoginOutcome.Success(user, token, key);
     }

@@ -12,6 +12,8 @@ public static class HttpPipelineExtensions
         {
             StatusCodes.Status404NotFound => Problems.NotFound().ExecuteAsync(context.HttpContext),
             StatusCodes.Status405MethodNotAllowed => Problems.MethodNotAllowed().ExecuteAsync(context.HttpContext),
+            // Routing refuses a non-JSON body before the handler runs (the endpoints declare what they accept).
+            StatusCodes.Status415UnsupportedMediaType => Problems.UnsupportedMediaType().ExecuteAsync(context.HttpContext),
             _ => Task.CompletedTask,
         });
         app.Use(async (context, next) =>

@@ -15,8 +15,18 @@ public sealed class TokenStore(AuthTables tables, TimeProvider clock)
 
     public static string TypeName(KeyKind kind) => kind == KeyKind.Session ? "session" : "api";
 
-    public async Task<(TokenEntity Entity, string Key)> CreateAsync(
-        string userId, KeyKind kind, string? label, DateTimeOffset? expires, CancellationToken cancellationToken)
+    /// <summary>A session key: expires exactly <paramref name="lifetime"/> after it is created.</summary>
+    public Task<(TokenEntity Entity, string Key)> CreateSessionAsync(string userId, TimeSpan lifetime, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        return CreateAsync(userId, KeyKind.Session, label: null, now, now + lifetime, cancellationToken);
+    }
+
+    public Task<(TokenEntity Entity, string Key)> CreateApiKeyAsync(string userId, string label, DateTimeOffset? expires, CancellationToken cancellationToken) =>
+        CreateAsync(userId, KeyKind.Api, label, clock.GetUtcNow(), expires, cancellationToken);
+
+    private async Task<(TokenEntity Entity, string Key)> CreateAsync(
+        string userId, KeyKind kind, string? label, DateTimeOffset created, DateTimeOffset? expires, CancellationToken cancellationToken)
     {
         var tokenId = Keys.NewId();
         var key = Keys.Create(kind, userId, tokenId);
@@ -27,7 +37,7 @@ public sealed class TokenStore(AuthTables tables, TimeProvider clock)
             Type = TypeName(kind),
             Label = label,
             KeyHash = Keys.Hash(key),
-            Created = clock.GetUtcNow(),
+            Created = created,
             Expires = expires,
         };
         await tables.Users.AddEntityAsync(entity, cancellationToken);

@@ -67,7 +67,7 @@ public static class TokensApi
         }
 
         var caller = context.GetCaller();
-        var (token, key) = await tokens.CreateAsync(caller.UserId, KeyKind.Api, label, input.Expires?.ToUniversalTime(), cancellationToken);
+        var (token, key) = await tokens.CreateApiKeyAsync(caller.UserId, label!, input.Expires?.ToUniversalTime(), cancellationToken);
         AuthEvents.TokenCreated(logger, caller.UserId, token.TokenId, token.Type);
         return TypedResults.Created($"/api/tokens/{token.TokenId}", new TokenResponse(token.ToDto(key)));
     }

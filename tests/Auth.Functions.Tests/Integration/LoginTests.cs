@@ -1,0 +1,279 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Auth.Functions.Accounts;
+using Auth.Functions.Storage;
+using Auth.Functions.Tests.Infrastructure;
+using Azure.Data.Tables;
+
+namespace Auth.Functions.Tests.Integration;
+
+public sealed class LoginTests
+{
+    [Fact]
+    public async Task LoginReturnsTheUserAndA24HourSessionKey()
+    {
+        var clock = AuthApp.NewClock();
+        await using var app = await AuthApp.StartAsync(clock);
+        var api = app.Api();
+        await api.RegisterAsync("login@example.com", "correct horse battery");
+
+        var response = await api.PostAsync("/api/auth/login", new { email = "login@example.com", password = "correct horse battery" });
+
+        await response.ShouldBe(HttpStatusCode.OK);
+        var body = await response.Json();
+        var token = body["token"]!;
+        Assert.Equal("login@example.com", (string?)body["user"]!["email"]);
+        Assert.StartsWith("afs_sess_", (string)token["key"]!, StringComparison.Ordinal);
+        Assert.Equal("session", (string?)token["type"]);
+        Assert.Null(token["label"]);
+        Assert.True((bool)token["isActive"]!);
+        Assert.Equal(clock.GetUtcNow(), DateTimeOffset.Parse((string)token["created"]!));
+        Assert.Equal(clock.GetUtcNow().AddHours(24), DateTimeOffset.Parse((string)token["expires"]!));
+    }
+
+    [Fact]
+    public async Task UsernameIsAcceptedAsAnAliasOfEmail()
+    {
+        await using var app = await AuthApp.StartAsync();
+        var api = app.Api();
+        await api.RegisterAsync("alias@example.com", "correct horse battery");
+
+        var response = await api.PostAsync("/api/auth/login", new { username = "alias@example.com", password = "correct horse battery" });
+
+        await response.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task LoginFailsGivenAWrongPassword()
+    {
+        await using var app = await AuthApp.StartAsync();
+        var api = app.Api();
+        await api.RegisterAsync("wrong@example.com", "correct horse battery");
+
+        var response = await api.PostAsync("/api/auth/login", new { email = "wrong@example.com", password = "correct horse batterY" });
+
+        await response.ShouldBeProblem(HttpStatusCode.Unauthorized, "invalid_credentials");
+    }
+
+    [Fact]
+    public async Task LoginWithMissingFieldsIsAValidationProblem()
+    {
+        await using var app = await AuthApp.StartAsync();
+
+        var response = await app.Api().PostAsync("/api/auth/login", new { email = "x@example.com" });
+
+        var body = await response.ShouldBeProblem(HttpStatusCode.BadRequest, "validation_failed");
+        Assert.NotNull(body["errors"]!["password"]);
+    }
+
+    [Fact]
+    public async Task UnknownEmailAndWrongPasswordAnswerIdentically()
+    {
+        await using var app = await AuthApp.StartAsync();
+        var api = app.Api();
+        await api.RegisterAsync("exists@example.com", "correct horse battery");
+
+        var wrongPassword = await api.PostAsync("/api/auth/login", new { email = "exists@example.com", password = "not the password" });
+        var verificationsBefore = app.Hasher.Verifications;
+        var unknownEmail = await api.PostAsync("/api/auth/login", new { email = "nobody@example.com", password = "not the password" });
+
+        Assert.Equal(wrongPassword.StatusCode, unknownEmail.StatusCode);
+        Assert.Equal(await wrongPassword.Content.ReadAsStringAsync(), await unknownEmail.Content.ReadAsStringAsync());
+        Assert.Equal(Headers(wrongPassword), Headers(unknownEmail));
+        // The unknown email did the same work: one Argon2 verification (against the dummy hash).
+        Assert.Equal(verificationsBefore + 1, app.Hasher.Verifications);
+    }
+
+    private static string Headers(HttpResponseMessage response) => string.Join("\n",
+        response.Headers.Concat(response.Content.Headers)
+            .Where(h => h.Key != "Date")
+            .OrderBy(h => h.Key, StringComparer.Ordinal)
+            .Select(h => $"{h.Key}: {string.Join(",", h.Value)}"));
+
+    [Fact]
+    public async Task AComposedAccentRegisteredLogsInWithTheDecomposedForm()
+    {
+        await using var app = await AuthApp.StartAsync();
+        var api = app.Api();
+        await api.RegisterAsync("nfkc@example.com", "caf\u00e9 cr\u00e8me br\u00fbl\u00e9e");
+
+        await api.LoginAsync("nfkc@example.com", "cafe\u0301 cre\u0300me bru\u0302le\u0301e");
+    }
+
+    [Fact]
+    public async Task LongPassphrasesWithSpacesAndEmojiWorkAndAreNeverTruncated()
+    {
+        await using var app = await AuthApp.StartAsync();
+        var api = app.Api();
+        static string Runes(string pattern, int count) =>
+            string.Concat(Enumerable.Repeat(pattern, count).SelectMany(p => p.EnumerateRunes()).Take(count).Select(r => r.ToString()));
+        var sixtyFour = Runes("tree 🌲 and ", 64);
+        var twoFiftySix = Runes("a long walk 🚶 ", 256);
+        Assert.Equal(64, sixtyFour.EnumerateRunes().Count());
+        Assert.Equal(256, twoFiftySix.EnumerateRunes().Count());
+
+        await api.RegisterAsync("long64@example.com", sixtyFour);
+        await api.RegisterAsync("long256@example.com", twoFiftySix);
+        await api.LoginAsync("long64@example.com", sixtyFour);
+        await api.LoginAsync("long256@example.com", twoFiftySix);
+
+        var first63 = string.Concat(sixtyFour.EnumerateRunes().Take(63).Select(r => r.ToString()));
+        var truncated = await api.PostAsync("/api/auth/login", new { email = "long64@example.com", password = first63 });
+        await truncated.ShouldBeProblem(HttpStatusCode.Unauthorized, "invalid_credentials");
+    }
+
+    [Fact]
+    public async Task LoginBasicAcceptsEmailAndPasswordInTheAuthorizationHeader()
+    {
+        await using var app = await AuthApp.StartAsync();
+        var api = app.Api();
+        await api.RegisterAsync("basic@example.com", "correct horse battery");
+
+        var ok = await Basic(api, "basic@example.com", "correct horse battery");
+        await ok.ShouldBe(HttpStatusCode.OK);
+        Assert.StartsWith("afs_sess_", (string)(await ok.Json())["token"]!["key"]!, StringComparison.Ordinal);
+
+        var wrong = await Basic(api, "basic@example.com", "wrong password!!");
+        await wrong.ShouldBeProblem(HttpStatusCode.Unauthorized, "invalid_credentials");
+        Assert.Equal("Basic realm=\"auth\"", wrong.Headers.WwwAuthenticate.ToString());
+
+        var missing = await api.GetAsync("/api/auth/login");
+        await missing.ShouldBe(HttpStatusCode.Unauthorized);
+        Assert.Equal("Basic realm=\"auth\"", missing.Headers.WwwAuthenticate.ToString());
+    }
+
+    private static Task<HttpResponseMessage> Basic(Api api, string user, string password)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/auth/login");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
+        return api.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task FiveFailuresThenBackOffThenSuccessClearsTheCount()
+    {
+        var clock = AuthApp.NewClock();
+        await using var app = await AuthApp.StartAsync(clock);
+        var api = app.Api();
+        await api.RegisterAsync("throttle@example.com", "correct horse battery");
+
+        for (var i = 0; i < 5; i++)
+        {
+            await (await api.PostAsync("/api/auth/login", new { email = "throttle@example.com", password = "bad password" }))
+                .ShouldBeProblem(HttpStatusCode.Unauthorized, "invalid_credentials");
+        }
+
+        // Throttled even with the right password: the check comes before any hashing.
+        var throttled = await api.PostAsync("/api/auth/login", new { email = "throttle@example.com", password = "correct horse battery" });
+        await throttled.ShouldBeProblem(HttpStatusCode.TooManyRequests, "too_many_requests");
+        Assert.Equal(TimeSpan.FromSeconds(5), throttled.Headers.RetryAfter?.Delta);
+
+        clock.Advance(TimeSpan.FromSeconds(6));
+        await api.LoginAsync("throttle@example.com", "correct horse battery");
+        Assert.Equal(0, await Failures(app, "throttle@example.com"));
+    }
+
+    [Fact]
+    public async Task AnUnknownEmailIsThrottledExactlyLikeAKnownOne()
+    {
+        await using var app = await AuthApp.StartAsync();
+        var api = app.Api();
+        await api.RegisterAsync("known@example.com", "correct horse battery");
+
+        async Task<HttpResponseMessage> SixthAttempt(string email)
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                await api.PostAsync("/api/auth/login", new { email, password = "bad password" });
+            }
+
+            return await api.PostAsync("/api/auth/login", new { email, password = "bad password" });
+        }
+
+        var known = await SixthAttempt("known@example.com");
+        var unknown = await SixthAttempt("unknown@example.com");
+
+        await known.ShouldBeProblem(HttpStatusCode.TooManyRequests, "too_many_requests");
+        await unknown.ShouldBeProblem(HttpStatusCode.TooManyRequests, "too_many_requests");
+        Assert.Equal(known.Headers.RetryAfter, unknown.Headers.RetryAfter);
+    }
+
+    [Fact]
+    public async Task FiftyParallelWrongPasswordsAreAllCountedAndThrottlingEngages()
+    {
+        await using var app = await AuthApp.StartAsync();
+        var api = app.Api();
+        await api.RegisterAsync("parallel@example.com", "correct horse battery");
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ =>
+            api.PostAsync("/api/auth/login", new { email = "parallel@example.com", password = "bad password" })));
+
+        var rejected = responses.Count(r => r.StatusCode == HttpStatusCode.Unauthorized);
+        var throttled = responses.Count(r => r.StatusCode == HttpStatusCode.TooManyRequests);
+        Assert.Equal(50, rejected + throttled);
+        // Every attempt that checked a password was counted: no lost update under contention.
+        Assert.Equal(rejected, await Failures(app, "parallel@example.com"));
+        Assert.True(rejected >= 5);
+        var next = await api.PostAsync("/api/auth/login", new { email = "parallel@example.com", password = "correct horse battery" });
+        await next.ShouldBeProblem(HttpStatusCode.TooManyRequests, "too_many_requests");
+    }
+
+    [Fact]
+    public async Task AStoredHashIsArgon2idWithAtLeastTheOwaspBaseline()
+    {
+        await using var app = await AuthApp.StartAsync();
+        var user = await app.Api().RegisterAsync("stored@example.com", "correct horse battery");
+
+        var hash = await StoredHash(app, (string)user["id"]!);
+
+        Assert.True(Auth.Functions.Passwords.PhcParameters.TryParse(hash, out var p));
+        Assert.Equal("argon2id", p.Algorithm);
+        Assert.True(p.MemoryKiB >= 19456);
+        Assert.True(p.Iterations >= 2);
+    }
+
+    [Fact]
+    public async Task AWeakerStoredHashIsUpgradedAtTheNextLogin()
+    {
+        await using var weakApp = await AuthApp.StartAsync(settings: new Dictionary<string, string?> { ["PasswordHashing:MemoryKiB"] = "1024", ["PasswordHashing:Iterations"] = "1" });
+        var user = await weakApp.Api().RegisterAsync("upgrade@example.com", "correct horse battery");
+        var userId = (string)user["id"]!;
+        Assert.Contains("m=1024,t=1", await StoredHash(weakApp, userId), StringComparison.Ordinal);
+
+        // Same tables, today's parameters.
+        await using var app = await AuthApp.StartAsync(settings: new Dictionary<string, string?> { ["Storage:TablePrefix"] = weakApp.TablePrefix });
+        await app.Api().LoginAsync("upgrade@example.com", "correct horse battery");
+
+        Assert.Contains("m=19456,t=2,p=1", await StoredHash(app, userId), StringComparison.Ordinal);
+        Assert.Contains(app.Logs.Lines, l => l.EventId == 1013);
+        await app.Api().LoginAsync("upgrade@example.com", "correct horse battery");
+    }
+
+    [Theory]
+    [InlineData("garbage")]
+    [InlineData("$argon2id$v=19$m=4294967,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g")]
+    public async Task ACorruptOrHugeStoredHashFailsTheLoginCleanly(string stored)
+    {
+        await using var app = await AuthApp.StartAsync();
+        var user = await app.Api().RegisterAsync("corrupt@example.com", "correct horse battery");
+        await app.Tables.Users.UpdateEntityAsync(
+            new TableEntity((string)user["id"]!, UserEntity.Row) { ["PasswordHash"] = stored }, Azure.ETag.All, TableUpdateMode.Merge);
+
+        var response = await app.Api().PostAsync("/api/auth/login", new { email = "corrupt@example.com", password = "correct horse battery" });
+
+        await response.ShouldBeProblem(HttpStatusCode.Unauthorized, "invalid_credentials");
+    }
+
+    internal static async Task<string> StoredHash(AuthApp app, string userId) =>
+        (await app.Tables.Users.GetEntityAsync<UserEntity>(userId, UserEntity.Row)).Value.PasswordHash;
+
+    internal static async Task<int> Failures(AuthApp app, string email) =>
+        await app.Services.GetRequiredServiceFor<LoginThrottle>().FailuresAsync(EmailAddress.KeyOf(EmailAddress.NormalizeLoosely(email)), CancellationToken.None);
+}
+
+internal static class ServiceProviderExtensions
+{
+    public static T GetRequiredServiceFor<T>(this IServiceProvider services) where T : notnull =>
+        (T)(services.GetService(typeof(T)) ?? throw new InvalidOperationException(typeof(T).Name));
+}

@@ -1,0 +1,78 @@
+using Auth.Functions.Passwords;
+using Isopoh.Cryptography.Argon2;
+using Microsoft.Extensions.Options;
+
+namespace Auth.Functions.Tests.Unit;
+
+public sealed class Argon2idHasherTests
+{
+    private static Argon2idHasher Hasher(PasswordHashingOptions? options = null) => new(Options.Create(options ?? new PasswordHashingOptions()));
+
+    [Fact]
+    public void HashesAreArgon2idPhcStringsWithTheOwaspBaselineByDefault()
+    {
+        var hash = Hasher().Hash("correct horse battery staple");
+
+        Assert.StartsWith("$argon2id$v=19$m=19456,t=2,p=1$", hash, StringComparison.Ordinal);
+        Assert.True(PhcParameters.TryParse(hash, out var p));
+        Assert.Equal(new PhcParameters("argon2id", 19, 19456, 2, 1), p);
+        var salt = Convert.FromBase64String(hash.Split('$')[4].PadRight(24, '='));
+        Assert.Equal(16, salt.Length);
+    }
+
+    [Fact]
+    public void TheRightPasswordVerifiesAndAWrongOneDoesNot()
+    {
+        var hasher = Hasher();
+        var hash = hasher.Hash("correct horse battery staple");
+
+        Assert.Equal(PasswordVerification.Succeeded, hasher.Verify(hash, "correct horse battery staple"));
+        Assert.Equal(PasswordVerification.Failed, hasher.Verify(hash, "correct horse battery stapl"));
+    }
+
+    [Fact]
+    public void SaltsDifferSoEqualPasswordsGiveDifferentHashes()
+    {
+        var hasher = Hasher();
+
+        Assert.NotEqual(hasher.Hash("same password here"), hasher.Hash("same password here"));
+    }
+
+    [Fact]
+    public void AHashWithWeakerParametersVerifiesAndAsksForARehash()
+    {
+        var weak = Hasher(new PasswordHashingOptions { MemoryKiB = 1024, Iterations = 1 }).Hash("an old password!");
+
+        Assert.Equal(PasswordVerification.SucceededRehashNeeded, Hasher().Verify(weak, "an old password!"));
+    }
+
+    [Fact]
+    public void HashesFromAnotherImplementationOfTheStandardVerify()
+    {
+        // Isopoh's own convenience API stands in for "another implementation" writing a standard PHC string.
+        var foreign = Argon2.Hash("interop password", timeCost: 2, memoryCost: 19456, parallelism: 1, type: Argon2Type.HybridAddressing);
+
+        Assert.Equal(PasswordVerification.Succeeded, Hasher().Verify(foreign, "interop password"));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("not a hash")]
+    [InlineData("$argon2id$v=19$m=19456,t=2,p=1$$")]
+    [InlineData("$argon2id$v=19$m=abc,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g")]
+    [InlineData("$bcrypt$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g")]
+    [InlineData("$argon2id$v=19$m=19456,t=2,p=1$!!!!$????")]
+    public void ACorruptStoredHashFailsCleanly(string corrupt) =>
+        Assert.Equal(PasswordVerification.Failed, Hasher().Verify(corrupt, "whatever password"));
+
+    [Fact]
+    public void AHugeMemoryParameterInAStoredHashIsRefusedBeforeAnyAllocation()
+    {
+        // 4 TiB: verifying it would exhaust memory; the cap refuses it without trying.
+        var tampered = "$argon2id$v=19$m=4294967,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g";
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+
+        Assert.Equal(PasswordVerification.Failed, Hasher().Verify(tampered, "whatever password"));
+        Assert.True(GC.GetTotalAllocatedBytes(precise: true) - before < 1024 * 1024);
+    }
+}
