@@ -48,9 +48,22 @@ public sealed class Azurite : IAsyncDisposable
         return azurite;
     }
 
+    /// <summary>
+    /// Takes storage away. Azurite (unlike Azure) saves its tables to disk lazily, every few seconds,
+    /// so a persistent instance is stopped with SIGTERM to keep its data across the restart.
+    /// </summary>
     public async Task StopAsync()
     {
-        if (_process is not null)
+        if (_process is null)
+        {
+            return;
+        }
+
+        if (_persistent)
+        {
+            await _process.TerminateAsync(TimeSpan.FromSeconds(15));
+        }
+        else
         {
             await _process.StopAsync();
         }

@@ -77,6 +77,30 @@ public sealed class LocalProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGTERM, then SIGKILL if it has not exited within the grace period.</summary>
+    public async Task TerminateAsync(TimeSpan grace)
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(grace);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            await StopAsync();
+        }
+    }
+
     public async Task StopAsync()
     {
         if (!_process.HasExited)

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what the tests need (Azurite and maildev from package-lock.json) and runs every test.
+# Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+if [ ! -x node_modules/.bin/azurite ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "Installing Azurite and maildev from package-lock.json..."
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test Auth.Functions.sln -c Release --nologo 2>&1 | tee "$log" || status=$?
+
+# One plain summary line over every test project.
+passed=0 failed=0 skipped=0
+while read -r p f s; do
+  passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+done < <(sed -nE 's/.*(Passed|Failed)! +- Failed: +([0-9]+), Passed: +([0-9]+), Skipped: +([0-9]+).*/\3 \2 \4/p' "$log")
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
+  exit 1
+fi

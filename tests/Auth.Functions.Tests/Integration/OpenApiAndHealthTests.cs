@@ -1,0 +1,41 @@
+using System.Net;
+using Auth.Functions.Hosting;
+using Auth.Functions.Tests.Infrastructure;
+
+namespace Auth.Functions.Tests.Integration;
+
+public sealed class OpenApiAndHealthTests
+{
+    [Fact]
+    public async Task HealthIsHealthyWhenStorageAnswers()
+    {
+        await using var app = await AuthApp.StartAsync();
+
+        var response = await app.Api().GetAsync("/api/health");
+
+        await response.ShouldBe(HttpStatusCode.OK);
+        Assert.Equal("healthy", (string?)(await response.Json())["status"]);
+    }
+
+    [Fact]
+    public async Task TheOpenApiDocumentDescribesEveryHttpFunctionWithItsMethod()
+    {
+        await using var app = await AuthApp.StartAsync();
+
+        var response = await app.Api().GetAsync("/api/openapi.json");
+
+        await response.ShouldBe(HttpStatusCode.OK);
+        var document = await response.Json();
+        Assert.StartsWith("3.", (string)document["openapi"]!, StringComparison.Ordinal);
+        var paths = document["paths"]!.AsObject();
+        var manifest = FunctionManifest.Load(AppContext.BaseDirectory);
+        foreach (var function in manifest.Functions.Where(f => f.TriggerType == "httpTrigger" && f.Name != "OpenApi"))
+        {
+            var path = "/" + function.Route;
+            Assert.True(paths.ContainsKey(path), $"{function.Name}: {path} is not documented");
+            var operation = paths[path]![function.Methods[0].ToLowerInvariant()];
+            Assert.NotNull(operation);
+            Assert.Equal(function.Name, (string?)operation!["operationId"]);
+        }
+    }
+}
