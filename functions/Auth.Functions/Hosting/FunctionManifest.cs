@@ -89,13 +89,13 @@ public sealed class FunctionManifest
             ? f
             : throw new InvalidOperationException($"No {triggerType} function named '{name}' (missing {name}/function.json).");
 
-    internal void MarkMapped(string name) => _mapped.Add(name);
+    public void MarkMapped(string name) => _mapped.Add(name);
 
-    /// <summary>Every HTTP function has a handler, and (by <see cref="Get"/>) every handler has a definition.</summary>
-    public void EnsureEveryHttpFunctionIsMapped()
+    /// <summary>Every function has a handler, and (by <see cref="Get"/>) every handler has a definition.</summary>
+    public void EnsureEveryFunctionHasAHandler()
     {
         var missing = _functions.Values
-            .Where(f => f.TriggerType == "httpTrigger" && !_mapped.Contains(f.Name))
+            .Where(f => !_mapped.Contains(f.Name))
             .Select(f => f.Name)
             .ToList();
         if (missing.Count > 0)

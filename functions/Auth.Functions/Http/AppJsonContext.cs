@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Auth.Functions.Accounts;
 using Auth.Functions.Health;
 using Auth.Functions.Passwords;
+using Auth.Functions.Recovery;
 using Auth.Functions.Tokens;
 
 namespace Auth.Functions.Http;
@@ -16,6 +17,7 @@ namespace Auth.Functions.Http;
     NumberHandling = JsonNumberHandling.Strict,
     UseStringEnumConverter = true)]
 [JsonSerializable(typeof(ProblemBody))]
+[JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(RegisterRequest))]
 [JsonSerializable(typeof(LoginRequest))]
 [JsonSerializable(typeof(ChangePasswordRequest))]
@@ -26,4 +28,8 @@ namespace Auth.Functions.Http;
 [JsonSerializable(typeof(TokenResponse))]
 [JsonSerializable(typeof(TokenListResponse))]
 [JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(ForgotPasswordRequest))]
+[JsonSerializable(typeof(ForgotPasswordResponse))]
+[JsonSerializable(typeof(ResetPasswordRequest))]
+[JsonSerializable(typeof(ResetRequestMessage))]
 public sealed partial class AppJsonContext : JsonSerializerContext;

@@ -8,6 +8,7 @@ public sealed class AuthTables(TableServiceClient service, StorageOptions option
     public TableClient Users { get; } = service.GetTableClient(options.TablePrefix + "users");
     public TableClient Emails { get; } = service.GetTableClient(options.TablePrefix + "emails");
     public TableClient Throttles { get; } = service.GetTableClient(options.TablePrefix + "throttles");
+    public TableClient Resets { get; } = service.GetTableClient(options.TablePrefix + "resets");
 
-    public IEnumerable<TableClient> All => [Users, Emails, Throttles];
+    public IEnumerable<TableClient> All => [Users, Emails, Throttles, Resets];
 }

@@ -76,3 +76,39 @@ public sealed class LoginThrottleEntity : ITableEntity
     public int Failures { get; set; }
     public DateTimeOffset LastFailure { get; set; }
 }
+
+/// <summary>
+/// A password-reset token: PartitionKey = user id, RowKey = token id (= the id of the reset request
+/// that minted it, so a redelivered queue message finds its own token). Only the hash is stored.
+/// </summary>
+public sealed class ResetTokenEntity : ITableEntity
+{
+    public const string Pending = "pending";
+    public const string Sent = "sent";
+    public const string Used = "used";
+
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public byte[] KeyHash { get; set; } = [];
+    public string State { get; set; } = Pending;
+    /// <summary>How many links this request has minted; each new one replaces the last.</summary>
+    public int Mints { get; set; }
+    public DateTimeOffset Created { get; set; }
+    public DateTimeOffset Expires { get; set; }
+}
+
+/// <summary>Reset emails sent to one account (PartitionKey = "reset-" + email key) or to everyone in one minute ("reset-all").</summary>
+public sealed class EmailThrottleEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public DateTimeOffset LastSent { get; set; }
+    public DateTimeOffset WindowStart { get; set; }
+    public int SentInWindow { get; set; }
+}

@@ -9,6 +9,14 @@ public sealed partial class StorageOptions
     /// <summary>Prefix of every table name (letters and digits), so several deployments or test runs can share an account.</summary>
     public string TablePrefix { get; set; } = "auth";
 
+    /// <summary>
+    /// Prefix of queue names, for standalone runs that share a storage account (the tests). Leave it
+    /// empty under the Functions host: the host reads queue names from function.json as they are.
+    /// </summary>
+    public string QueuePrefix { get; set; } = "";
+
+    public string QueueName(string name) => QueuePrefix + name;
+
     /// <summary>How long a request waits for storage to become ready (start-up, or after an outage) before answering 503.</summary>
     public TimeSpan ReadyTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -20,6 +28,11 @@ public sealed partial class StorageOptions
 
     public bool IsValidPrefix() => PrefixPattern().IsMatch(TablePrefix);
 
+    public bool IsValidQueuePrefix() => QueuePrefix.Length == 0 || QueuePrefixPattern().IsMatch(QueuePrefix);
+
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{0,40}$")]
     private static partial Regex PrefixPattern();
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,30}$")]
+    private static partial Regex QueuePrefixPattern();
 }

@@ -9,6 +9,7 @@ public static class StorageServiceCollectionExtensions
         services.AddOptions<StorageOptions>()
             .BindConfiguration(StorageOptions.Section)
             .Validate(o => o.IsValidPrefix(), $"{StorageOptions.Section}:TablePrefix must be letters and digits, starting with a letter.")
+            .Validate(o => o.IsValidQueuePrefix(), $"{StorageOptions.Section}:QueuePrefix must be lower-case letters, digits and hyphens.")
             .ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value);
 

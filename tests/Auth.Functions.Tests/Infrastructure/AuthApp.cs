@@ -1,3 +1,4 @@
+using Auth.Functions.Email;
 using Auth.Functions.Passwords;
 using Auth.Functions.Storage;
 using Microsoft.AspNetCore.Hosting;
@@ -19,14 +20,27 @@ public sealed class AuthApp : WebApplicationFactory<Program>
     private readonly string _connectionString;
     private readonly Dictionary<string, string?> _settings;
 
-    private AuthApp(string connectionString, FakeTimeProvider? clock, Dictionary<string, string?> settings)
+    private readonly IEmailSender? _emailSender;
+
+    private AuthApp(string connectionString, FakeTimeProvider? clock, Dictionary<string, string?> settings, IEmailSender? emailSender)
     {
         _connectionString = connectionString;
         Clock = clock;
         _settings = settings;
+        _emailSender = emailSender;
     }
 
     public string TablePrefix { get; } = "t" + Guid.NewGuid().ToString("N")[..16];
+
+    public string QueuePrefix => TablePrefix.ToLowerInvariant() + "-";
+
+    public const string PublicBaseUrl = "https://auth.test.example";
+
+    /// <summary>The mail folder of the pickup sender (used when no sender is swapped in).</summary>
+    public string MailDirectory { get; } = Path.Combine(Path.GetTempPath(), "auth-mail-" + Guid.NewGuid().ToString("N"));
+
+    /// <summary>The capturing sender, unless the test asked for the configured provider or its own sender.</summary>
+    public CapturingEmailSender Mail => (CapturingEmailSender)Services.GetRequiredService<IEmailSender>();
 
     public FakeTimeProvider? Clock { get; }
 
@@ -36,24 +50,41 @@ public sealed class AuthApp : WebApplicationFactory<Program>
 
     public AuthTables Tables => Services.GetRequiredService<AuthTables>();
 
+    /// <param name="emailSender">Null: a <see cref="CapturingEmailSender"/>; <see cref="ConfiguredSender"/>: the one Email__Provider names.</param>
+    /// <param name="kestrelPort">Serve on a real socket (for a browser) instead of the in-memory test server.</param>
     public static async Task<AuthApp> StartAsync(
         FakeTimeProvider? clock = null,
         IDictionary<string, string?>? settings = null,
-        string? connectionString = null)
+        string? connectionString = null,
+        IEmailSender? emailSender = null,
+        int? kestrelPort = null)
     {
         connectionString ??= (await Azurite.Shared).ConnectionString;
         var all = new Dictionary<string, string?>
         {
             ["RateLimits:RegisterPerMinute"] = "100000",
             ["RateLimits:ForgotPasswordPerMinute"] = "100000",
+            ["PublicBaseUrl"] = kestrelPort is int p ? $"http://127.0.0.1:{p}" : PublicBaseUrl,
+            ["Queues:MaxPollingInterval"] = "00:00:00.200",
+            ["Queues:VisibilityTimeout"] = "00:00:00.100",
+            ["Email:Provider"] = "pickup",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             all[key] = value;
         }
 
-        var app = new AuthApp(connectionString, clock, all);
-        _ = app.Server; // Build and start the host now.
+        var app = new AuthApp(connectionString, clock, all, emailSender ?? new CapturingEmailSender());
+        if (kestrelPort is int port)
+        {
+            app.UseKestrel(port);
+            app.StartServer();
+        }
+        else
+        {
+            _ = app.Server; // Build and start the host now.
+        }
+
         return app;
     }
 
@@ -70,6 +101,8 @@ public sealed class AuthApp : WebApplicationFactory<Program>
     {
         builder.UseSetting("AzureWebJobsStorage", _connectionString);
         builder.UseSetting("Storage:TablePrefix", TablePrefix);
+        builder.UseSetting("Storage:QueuePrefix", QueuePrefix);
+        builder.UseSetting("Email:PickupDirectory", MailDirectory);
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
@@ -83,9 +116,22 @@ public sealed class AuthApp : WebApplicationFactory<Program>
                 services.AddSingleton<TimeProvider>(Clock);
             }
 
+            if (_emailSender is not ConfiguredSenderMarker)
+            {
+                services.AddSingleton(_emailSender!);
+            }
+
             services.AddSingleton<IPasswordHasher>(sp =>
                 new CountingHasher(new Argon2idHasher(sp.GetRequiredService<IOptions<PasswordHashingOptions>>())));
         });
+    }
+
+    /// <summary>Pass as emailSender to keep the sender that Email__Provider configures.</summary>
+    public static IEmailSender ConfiguredSender { get; } = new ConfiguredSenderMarker();
+
+    private sealed class ConfiguredSenderMarker : IEmailSender
+    {
+        public Task SendAsync(EmailMessage message, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 
     /// <summary>A fake clock at a fixed, realistic instant.</summary>

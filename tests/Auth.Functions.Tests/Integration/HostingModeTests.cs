@@ -9,8 +9,12 @@ public sealed class HostingModeTests
 {
     private static readonly string AppDll = Path.Combine(AppContext.BaseDirectory, "Auth.Functions.dll");
 
-    private static LocalProcess StartApp(IDictionary<string, string?> environment) =>
-        LocalProcess.Start("dotnet", [AppDll], environment, workingDirectory: AppContext.BaseDirectory);
+    private static LocalProcess StartApp(IDictionary<string, string?> environment)
+    {
+        environment.TryAdd("PublicBaseUrl", "https://auth.test.example");
+        environment.TryAdd("Email__PickupDirectory", Path.Combine(Path.GetTempPath(), "auth-mail-" + Guid.NewGuid().ToString("N")));
+        return LocalProcess.Start("dotnet", [AppDll], environment, workingDirectory: AppContext.BaseDirectory);
+    }
 
     [Fact]
     public async Task UnderTheFunctionsHostItListensOnTheGivenLoopbackPortAndAnswersTheReadinessProbe()

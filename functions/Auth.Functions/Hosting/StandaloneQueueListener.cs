@@ -1,0 +1,115 @@
+using Auth.Functions.Storage;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Microsoft.Extensions.Options;
+
+namespace Auth.Functions.Hosting;
+
+/// <summary>
+/// Standalone mode's stand-in for the Functions queue trigger: same queue, same encoding, same
+/// retry delay, same dequeue limit, same <c>{queue}-poison</c>.
+/// </summary>
+public sealed partial class StandaloneQueueListener(
+    IEnumerable<IQueueFunction> functions,
+    FunctionManifest manifest,
+    QueueServiceClient queues,
+    StorageInitializer storage,
+    StorageOptions storageOptions,
+    IOptions<QueueTriggerOptions> options,
+    ILogger<StandaloneQueueListener> logger) : BackgroundService
+{
+    private static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(100);
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(functions.Select(f => ListenAsync(f, stoppingToken)));
+
+    private async Task ListenAsync(IQueueFunction function, CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        var queueName = storageOptions.QueueName(manifest.Get(function.FunctionName, "queueTrigger").QueueName!);
+        var queue = queues.GetQueueClient(queueName);
+        var poison = queues.GetQueueClient(queueName + "-poison");
+        var delay = MinPollingInterval;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await storage.EnsureReadyAsync(stoppingToken);
+                var messages = (await queue.ReceiveMessagesAsync(settings.BatchSize, settings.ProcessingLease, stoppingToken)).Value;
+                foreach (var message in messages)
+                {
+                    await ProcessAsync(function, queue, poison, message, stoppingToken);
+                }
+
+                delay = messages.Length > 0 ? MinPollingInterval : Next(delay, settings.MaxPollingInterval);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested && StorageErrors.IsOutage(e))
+            {
+                LogPollFailed(logger, queueName, e.GetType().Name);
+                delay = Next(delay, settings.MaxPollingInterval);
+            }
+
+            if (delay > MinPollingInterval)
+            {
+                try
+                {
+                    await Task.Delay(delay, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task ProcessAsync(IQueueFunction function, QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        if (message.DequeueCount > settings.MaxDequeueCount)
+        {
+            await MoveToPoisonAsync(queue, poison, message, stoppingToken);
+            return;
+        }
+
+        try
+        {
+            var outcome = await function.HandleAsync(message.Body.ToString(), stoppingToken);
+            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, stoppingToken);
+            LogProcessed(logger, function.FunctionName, message.MessageId, outcome);
+        }
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+        {
+            LogFailed(logger, e, function.FunctionName, message.MessageId, message.DequeueCount);
+            if (message.DequeueCount >= settings.MaxDequeueCount)
+            {
+                await MoveToPoisonAsync(queue, poison, message, stoppingToken);
+            }
+            else
+            {
+                await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: settings.VisibilityTimeout, cancellationToken: stoppingToken);
+            }
+        }
+    }
+
+    private async Task MoveToPoisonAsync(QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken stoppingToken)
+    {
+        await poison.SendMessageAsync(message.Body, cancellationToken: stoppingToken);
+        await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, stoppingToken);
+        LogPoisoned(logger, message.MessageId, poison.Name, message.DequeueCount);
+    }
+
+    private static TimeSpan Next(TimeSpan delay, TimeSpan max) => TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, Math.Max(max.Ticks, MinPollingInterval.Ticks)));
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "{Function} processed message {MessageId}: {Outcome}.")]
+    private static partial void LogProcessed(ILogger logger, string function, string messageId, string outcome);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Error, Message = "{Function} failed on message {MessageId} (delivery {DequeueCount}).")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string function, string messageId, long dequeueCount);
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Error, Message = "Message {MessageId} moved to {PoisonQueue} after {DequeueCount} deliveries.")]
+    private static partial void LogPoisoned(ILogger logger, string messageId, string poisonQueue, long dequeueCount);
+
+    [LoggerMessage(EventId = 203, Level = LogLevel.Warning, Message = "Polling {Queue} failed ({Error}); retrying.")]
+    private static partial void LogPollFailed(ILogger logger, string queue, string error);
+}

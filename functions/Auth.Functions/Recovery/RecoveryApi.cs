@@ -1,0 +1,144 @@
+using Auth.Functions.Accounts;
+using Auth.Functions.Hosting;
+using Auth.Functions.Http;
+using Auth.Functions.Passwords;
+using Auth.Functions.Tokens;
+
+namespace Auth.Functions.Recovery;
+
+/// <summary>ForgotPassword, ResetPassword and the hosted ResetPasswordPage.</summary>
+public static partial class RecoveryApi
+{
+    public const string AcceptedMessage = "If an account exists for this email, a password reset link has been sent to it.";
+
+    private const int MaxAttempts = 5;
+
+    public static IEndpointRouteBuilder MapRecovery(this IEndpointRouteBuilder app)
+    {
+        app.MapFunction("ForgotPassword", ForgotAsync)
+            .RequireRateLimiting(RateLimits.ForgotPassword)
+            .Accepts<ForgotPasswordRequest>("application/json")
+            .Produces<ForgotPasswordResponse>(StatusCodes.Status202Accepted)
+            .WithProblems(400, 413, 415, 429, 503)
+            .WithSummary("Ask for a reset email; the answer is the same whether or not the account exists.");
+
+        app.MapFunction("ResetPassword", ResetAsync)
+            .Accepts<ResetPasswordRequest>("application/json")
+            .Produces(StatusCodes.Status204NoContent)
+            .WithProblems(400, 404, 410, 413, 415, 429, 503)
+            .WithSummary("Set a new password with the single-use token from the reset email; revokes every key.");
+
+        app.MapFunction("ResetPasswordPage", ResetPage.Render)
+            .Produces(StatusCodes.Status200OK, contentType: "text/html")
+            .WithSummary("The page the reset email links to: a form that calls ResetPassword.");
+        return app;
+    }
+
+    public static async Task<IResult> ForgotAsync(HttpRequest request, ResetQueue queue, CancellationToken cancellationToken)
+    {
+        var body = await JsonBody.ReadAsync(request, AppJsonContext.Default.ForgotPasswordRequest, cancellationToken);
+        if (body.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        if (!EmailAddress.TryParse(body.Value!.Email, out var email))
+        {
+            return Problems.Validation("email", body.Value.Email is null ? "Is required." : "Must be a valid email address.");
+        }
+
+        // Same answer and same work for every valid email: always enqueue; the worker drops unknown
+        // accounts. Nothing here reads the account, so neither the body nor the timing can reveal it.
+        await queue.EnqueueAsync(new ResetRequestMessage(Keys.NewId(), email!.Key), cancellationToken);
+        return TypedResults.Json(new ForgotPasswordResponse(AcceptedMessage), AppJsonContext.Default.ForgotPasswordResponse, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    public static async Task<IResult> ResetAsync(
+        HttpRequest request,
+        ResetTokenStore resets,
+        UserStore users,
+        TokenStore tokens,
+        PasswordService passwords,
+        LoginThrottle throttle,
+        ILogger<ResetTokenStore> logger,
+        CancellationToken cancellationToken)
+    {
+        var body = await JsonBody.ReadAsync(request, AppJsonContext.Default.ResetPasswordRequest, cancellationToken);
+        if (body.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        var input = body.Value!;
+        if (string.IsNullOrEmpty(input.Token) || input.NewPassword is null)
+        {
+            var missing = new Dictionary<string, string[]>();
+            if (string.IsNullOrEmpty(input.Token))
+            {
+                missing["token"] = ["Is required."];
+            }
+
+            if (input.NewPassword is null)
+            {
+                missing["newPassword"] = ["Is required."];
+            }
+
+            return Problems.Validation(missing);
+        }
+
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var (lookup, reset) = await resets.FindAsync(input.Token, cancellationToken);
+            switch (lookup)
+            {
+                case ResetLookup.NotFound:
+                    return Problems.ResetTokenNotFound();
+                case ResetLookup.Expired:
+                    return Problems.ResetTokenExpired();
+            }
+
+            var user = await users.GetAsync(reset!.PartitionKey, cancellationToken);
+            if (user is null)
+            {
+                return Problems.ResetTokenNotFound();
+            }
+
+            // Checked before the token is spent: a refused password loses nothing.
+            if (PasswordPolicy.Check(input.NewPassword, user.Email) is { } reason)
+            {
+                return Problems.Validation("newPassword", reason);
+            }
+
+            if (!await resets.TryConsumeAsync(reset, cancellationToken))
+            {
+                continue; // Changed meanwhile: look again (used by a concurrent reset -> 404).
+            }
+
+            var hash = await passwords.HashAsync(input.NewPassword, cancellationToken);
+            await SetPasswordAsync(users, user, hash, cancellationToken);
+            var revoked = await tokens.DeleteAllAsync(user.PartitionKey, keepTokenId: null, cancellationToken);
+            await resets.DeleteOthersAsync(user.PartitionKey, reset.RowKey, cancellationToken);
+            await throttle.ResetAsync(EmailAddress.KeyOf(user.NormalizedEmail), cancellationToken);
+            LogReset(logger, user.PartitionKey, reset.RowKey, revoked);
+            // No automatic login: the user signs in with the new password.
+            return TypedResults.NoContent();
+        }
+
+        return Problems.ResetTokenNotFound();
+    }
+
+    /// <summary>The token is spent: the new hash must land, so retry on a concurrent profile change.</summary>
+    private static async Task SetPasswordAsync(UserStore users, Storage.UserEntity user, string hash, CancellationToken cancellationToken)
+    {
+        for (var current = user; current is not null; current = await users.GetAsync(user.PartitionKey, cancellationToken))
+        {
+            if (await users.TryUpdatePasswordHashAsync(current, hash, passwordChanged: true, cancellationToken))
+            {
+                return;
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 1050, Level = LogLevel.Information, Message = "Password of user {UserId} reset with reset token {ResetTokenId}; {Revoked} keys revoked.")]
+    private static partial void LogReset(ILogger logger, string userId, string resetTokenId, int revoked);
+}

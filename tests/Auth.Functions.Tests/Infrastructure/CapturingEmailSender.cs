@@ -1,0 +1,44 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+using Auth.Functions.Email;
+
+namespace Auth.Functions.Tests.Infrastructure;
+
+/// <summary>Keeps every email instead of sending it, for tests about the flow rather than the transport.</summary>
+public sealed partial class CapturingEmailSender : IEmailSender
+{
+    private readonly ConcurrentQueue<EmailMessage> _sent = new();
+
+    public IReadOnlyCollection<EmailMessage> Sent => _sent.ToArray();
+
+    public Task SendAsync(EmailMessage message, CancellationToken cancellationToken)
+    {
+        _sent.Enqueue(message);
+        return Task.CompletedTask;
+    }
+
+    public async Task<EmailMessage> WaitForAsync(string to, int count = 1, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (DateTime.UtcNow < deadline)
+        {
+            var matching = _sent.Where(m => m.To == to).ToList();
+            if (matching.Count >= count)
+            {
+                return matching[count - 1];
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"No email number {count} to {to} arrived.");
+    }
+
+    /// <summary>The reset link of an email, from its plain-text part.</summary>
+    public static string LinkIn(EmailMessage message) => LinkPattern().Match(message.PlainText).Value;
+
+    public static string TokenIn(EmailMessage message) => Uri.UnescapeDataString(LinkIn(message).Split("token=")[1]);
+
+    [GeneratedRegex(@"https?://\S+/reset-password\?token=\S+")]
+    private static partial Regex LinkPattern();
+}
