@@ -80,7 +80,7 @@ public sealed class AcsEmailSender : IEmailSender
             UserEngagementTrackingDisabled: true);
         using var request = _pipeline.CreateRequest();
         request.Method = RequestMethod.Post;
-        request.Uri.Reset(new Uri(_endpoint, $"emails:send?api-version={ApiVersion}"));
+        request.Uri.Reset(Resolve($"emails:send?api-version={ApiVersion}"));
         request.Headers.Add("Content-Type", "application/json");
         // The same id on every retry of this email: ACS accepts it once.
         request.Headers.Add("Operation-Id", message.IdempotencyKey.ToString("D"));
@@ -95,11 +95,14 @@ public sealed class AcsEmailSender : IEmailSender
         if (!response.Headers.TryGetValue("Operation-Location", out var location) || !Uri.TryCreate(location, UriKind.Absolute, out var uri))
         {
             var id = response.Headers.TryGetValue("Operation-Id", out var opId) ? opId : message.IdempotencyKey.ToString("D");
-            uri = new Uri(_endpoint, $"emails/operations/{id}?api-version={ApiVersion}");
+            uri = Resolve($"emails/operations/{Uri.EscapeDataString(id)}?api-version={ApiVersion}");
         }
 
         return uri;
     }
+
+    // Not new Uri(base, "emails:send"): a relative reference with a colon would parse as a scheme.
+    private Uri Resolve(string relative) => new(_endpoint.AbsoluteUri.TrimEnd('/') + "/" + relative);
 
     private async Task PollAsync(Uri operationLocation, CancellationToken cancellationToken)
     {

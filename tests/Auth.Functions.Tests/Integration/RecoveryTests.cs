@@ -1,0 +1,388 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Auth.Functions.Email;
+using Auth.Functions.Recovery;
+using Auth.Functions.Tests.Infrastructure;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Auth.Functions.Tests.Integration;
+
+public sealed class RecoveryTests
+{
+    private const string NewPassword = "a freshly reset passphrase";
+
+    private static async Task<string> ForgotAndReadTokenAsync(AuthApp app, string email, int count = 1)
+    {
+        await (await app.Api().PostAsync("/api/auth/password/forgot", new { email })).ShouldBe(HttpStatusCode.Accepted);
+        return CapturingEmailSender.TokenIn(await app.Mail.WaitForAsync(email, count));
+    }
+
+    [Fact]
+    public async Task ForgotAnswersTheSameForKnownAndUnknownEmailsAndOnlyTheKnownOneGetsMail()
+    {
+        await using var app = await AuthApp.StartAsync();
+        var (email, _, _, _) = await app.Api().NewUserAsync();
+
+        var known = await app.Api().PostAsync("/api/auth/password/forgot", new { email });
+        var unknown = await app.Api().PostAsync("/api/auth/password/forgot", new { email = "nobody-here@example.com" });
+
+        await known.ShouldBe(HttpStatusCode.Accepted);
+        await unknown.ShouldBe(HttpStatusCode.Accepted);
+        Assert.Equal(await known.Content.ReadAsStringAsync(), await unknown.Content.ReadAsStringAsync());
+        var mail = await app.Mail.WaitForAsync(email);
+        Assert.Equal("Reset your password", mail.Subject);
+        await Task.Delay(500);
+        Assert.DoesNotContain(app.Mail.Sent, m => m.To == "nobody-here@example.com");
+        Assert.Contains(app.Logs.Lines, l => l.EventId == 1040 && l.Message.Contains("unknown-account", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("""{"email":"not-an-email"}""")]
+    [InlineData("""{}""")]
+    public async Task ForgotRefusesOnlyAMalformedEmail(string body)
+    {
+        await using var app = await AuthApp.StartAsync();
+
+        var response = await app.Api().PostRawAsync("/api/auth/password/forgot", body);
+
+        var problem = await response.ShouldBeProblem(HttpStatusCode.BadRequest, "validation_failed");
+        Assert.NotNull(problem["errors"]!["email"]);
+    }
+
+    [Fact]
+    public async Task TheEmailLinksToThePublicBaseUrlWhateverTheHostHeaderSays()
+    {
+        await using var app = await AuthApp.StartAsync();
+        var (email, _, _, _) = await app.Api().NewUserAsync();
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth/password/forgot") { Content = System.Net.Http.Json.JsonContent.Create(new { email }) };
+        request.Headers.Host = "evil.example";
+        request.Headers.Add("X-Forwarded-Host", "evil.example");
+        request.Headers.Add("X-Forwarded-Proto", "http");
+
+        await (await app.Api().SendAsync(request)).ShouldBe(HttpStatusCode.Accepted);
+
+        var mail = await app.Mail.WaitForAsync(email);
+        Assert.StartsWith($"{AuthApp.PublicBaseUrl}/reset-password?token=afs_reset_", CapturingEmailSender.LinkIn(mail), StringComparison.Ordinal);
+        Assert.DoesNotContain("evil.example", mail.PlainText + mail.Html, StringComparison.Ordinal);
+        Assert.Contains(CapturingEmailSender.LinkIn(mail), mail.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AResetSetsThePasswordRevokesEveryKeyClearsFailuresAndDoesNotLogIn()
+    {
+        await using var app = await AuthApp.StartAsync();
+        var (email, password, session, _) = await app.Api().NewUserAsync();
+        var (_, apiKey) = await app.Api(session).CreateApiKeyAsync();
+        await app.Api().PostAsync("/api/auth/login", new { email, password = "wrong guess one" });
+        Assert.Equal(1, await LoginTests.Failures(app, email));
+        var token = await ForgotAndReadTokenAsync(app, email);
+
+        var reset = await app.Api().PostAsync("/api/auth/password/reset", new { token, newPassword = NewPassword });
+
+        await reset.ShouldBe(HttpStatusCode.NoContent);
+        Assert.Empty(await reset.Content.ReadAsStringAsync());
+        await (await app.Api(session).GetAsync("/api/auth/me")).ShouldBe(HttpStatusCode.Unauthorized);
+        await (await app.Api(apiKey).GetAsync("/api/auth/me")).ShouldBe(HttpStatusCode.Unauthorized);
+        Assert.Equal(0, await LoginTests.Failures(app, email));
+        await (await app.Api().PostAsync("/api/auth/login", new { email, password })).ShouldBe(HttpStatusCode.Unauthorized);
+        await app.Api().LoginAsync(email, NewPassword);
+    }
+
+    [Fact]
+    public async Task AUsedTokenIs404AndThePasswordStaysAsTheFirstResetSetIt()
+    {
+        await using var app = await AuthApp.StartAsync();
+        var (email, _, _, _) = await app.Api().NewUserAsync();
+        var token = await ForgotAndReadTokenAsync(app, email);
+        await (await app.Api().PostAsync("/api/auth/password/reset", new { token, newPassword = NewPassword })).ShouldBe(HttpStatusCode.NoContent);
+
+        var again = await app.Api().PostAsync("/api/auth/password/reset", new { token, newPassword = "yet another passphrase" });
+
+        await again.ShouldBeProblem(HttpStatusCode.NotFound, "reset_token_not_found");
+        await app.Api().LoginAsync(email, NewPassword);
+    }
+
+    [Fact]
+    public async Task AnExpiredTokenIs410AndChangesNothing()
+    {
+        var clock = AuthApp.NewClock();
+        await using var app = await AuthApp.StartAsync(clock);
+        var (email, password, _, _) = await app.Api().NewUserAsync();
+        var token = await ForgotAndReadTokenAsync(app, email);
+
+        clock.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));
+        var response = await app.Api().PostAsync("/api/auth/password/reset", new { token, newPassword = NewPassword });
+
+        await response.ShouldBeProblem(HttpStatusCode.Gone, "reset_token_expired");
+        await app.Api().LoginAsync(email, password);
+    }
+
+    [Theory]
+    [InlineData("afs_reset_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("never-issued")]
+    [InlineData("' or ''='")]
+    public async Task ANeverIssuedTokenIs404(string token)
+    {
+        await using var app = await AuthApp.StartAsync();
+
+        var response = await app.Api().PostAsync("/api/auth/password/reset", new { token, newPassword = NewPassword });
+
+        await response.ShouldBeProblem(HttpStatusCode.NotFound, "reset_token_not_found");
+    }
+
+    [Fact]
+    public async Task AForgedTokenForARealRequestIs404()
+    {
+        await using var app = await AuthApp.StartAsync();
+        var (email, password, _, userId) = await app.Api().NewUserAsync();
+        var real = await ForgotAndReadTokenAsync(app, email);
+        Assert.True(Auth.Functions.Tokens.Keys.TryParse(real, out var parsed));
+        // Right user and request ids, wrong secret (a valid checksum, so it reaches storage).
+        var forged = Auth.Functions.Tokens.Keys.Create(Auth.Functions.Tokens.KeyKind.Reset, userId, parsed.TokenId);
+
+        var response = await app.Api().PostAsync("/api/auth/password/reset", new { token = forged, newPassword = NewPassword });
+
+        await response.ShouldBeProblem(HttpStatusCode.NotFound, "reset_token_not_found");
+        await app.Api().LoginAsync(email, password);
+    }
+
+    [Fact]
+    public async Task ASessionKeyIsNotAResetTokenAndAResetTokenIsNotAKey()
+    {
+        await using var app = await AuthApp.StartAsync();
+        var (email, _, session, _) = await app.Api().NewUserAsync();
+        var token = await ForgotAndReadTokenAsync(app, email);
+
+        await (await app.Api().PostAsync("/api/auth/password/reset", new { token = session, newPassword = NewPassword }))
+            .ShouldBeProblem(HttpStatusCode.NotFound, "reset_token_not_found");
+        await (await app.Api(token).GetAsync("/api/auth/me")).ShouldBeProblem(HttpStatusCode.Unauthorized, "unauthorized");
+        // Neither attempt spent the reset token.
+        await (await app.Api().PostAsync("/api/auth/password/reset", new { token, newPassword = NewPassword })).ShouldBe(HttpStatusCode.NoContent);
+    }
+
+    [Fact]
+    public async Task TwentyParallelResetsWithOneTokenGiveExactlyOne204()
+    {
+        await using var app = await AuthApp.StartAsync();
+        var (email, _, _, _) = await app.Api().NewUserAsync();
+        var token = await ForgotAndReadTokenAsync(app, email);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            app.Api().PostAsync("/api/auth/password/reset", new { token, newPassword = $"{NewPassword} {i}" })));
+
+        Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.NoContent));
+        Assert.Equal(19, responses.Count(r => r.StatusCode == HttpStatusCode.NotFound));
+        var winner = Array.FindIndex(responses, r => r.StatusCode == HttpStatusCode.NoContent);
+        await app.Api().LoginAsync(email, $"{NewPassword} {winner}");
+    }
+
+    [Theory]
+    [InlineData("password1")]
+    [InlineData("short")]
+    public async Task AWeakNewPasswordIsRefusedAndTheTokenStaysUsable(string weak)
+    {
+        await using var app = await AuthApp.StartAsync();
+        var (email, _, _, _) = await app.Api().NewUserAsync();
+        var token = await ForgotAndReadTokenAsync(app, email);
+
+        var refused = await app.Api().PostAsync("/api/auth/password/reset", new { token, newPassword = weak });
+
+        var body = await refused.ShouldBeProblem(HttpStatusCode.BadRequest, "validation_failed");
+        Assert.NotNull(body["errors"]!["newPassword"]);
+        await (await app.Api().PostAsync("/api/auth/password/reset", new { token, newPassword = NewPassword })).ShouldBe(HttpStatusCode.NoContent);
+    }
+
+    [Fact]
+    public async Task AHundredForgotRequestsInAMinuteGetTheSame202AndAtMostOneEmail()
+    {
+        await using var app = await AuthApp.StartAsync();
+        var (email, _, _, _) = await app.Api().NewUserAsync();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => app.Api().PostAsync("/api/auth/password/forgot", new { email })));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
+        Assert.Single(responses.Select(r => r.Content.ReadAsStringAsync().Result).Distinct());
+        await app.Mail.WaitForAsync(email);
+        await WaitForEmptyQueueAsync(app);
+        Assert.Single(app.Mail.Sent, m => m.To == email);
+    }
+
+    [Fact]
+    public async Task AnotherEmailIsAllowedAfterTheIntervalAndOnlyTheNewestUnusedLinksBothWorkUntilOneIsUsed()
+    {
+        var clock = AuthApp.NewClock();
+        await using var app = await AuthApp.StartAsync(clock);
+        var (email, _, _, _) = await app.Api().NewUserAsync();
+        var first = await ForgotAndReadTokenAsync(app, email);
+
+        clock.Advance(TimeSpan.FromMinutes(2));
+        var second = await ForgotAndReadTokenAsync(app, email, count: 2);
+        await (await app.Api().PostAsync("/api/auth/password/reset", new { token = second, newPassword = NewPassword })).ShouldBe(HttpStatusCode.NoContent);
+
+        // A successful reset kills every other outstanding link of the account.
+        await (await app.Api().PostAsync("/api/auth/password/reset", new { token = first, newPassword = "some other passphrase" }))
+            .ShouldBeProblem(HttpStatusCode.NotFound, "reset_token_not_found");
+    }
+
+    [Fact]
+    public async Task TheSameQueueMessageDeliveredTwiceSendsOneEmail()
+    {
+        await using var app = await AuthApp.StartAsync();
+        var (email, _, _, _) = await app.Api().NewUserAsync();
+        var worker = app.Services.GetRequiredService<ResetEmailWorker>();
+        var message = new ResetRequestMessage(Auth.Functions.Tokens.Keys.NewId(), Auth.Functions.Accounts.EmailAddress.KeyOf(email));
+
+        Assert.Equal("sent", await worker.ProcessAsync(message, CancellationToken.None));
+        Assert.Equal("already-sent", await worker.ProcessAsync(message, CancellationToken.None));
+
+        Assert.Single(app.Mail.Sent, m => m.To == email);
+    }
+
+    [Fact]
+    public async Task ARedeliveryAfterAFailedSendMintsANewLinkAndTheEarlierOneNeverWorks()
+    {
+        var sender = new FailingSender(failures: 1);
+        await using var app = await AuthApp.StartAsync(emailSender: sender);
+        var (email, _, _, _) = await app.Api().NewUserAsync();
+        var worker = app.Services.GetRequiredService<ResetEmailWorker>();
+        var message = new ResetRequestMessage(Auth.Functions.Tokens.Keys.NewId(), Auth.Functions.Accounts.EmailAddress.KeyOf(email));
+
+        await Assert.ThrowsAsync<EmailSendException>(() => worker.ProcessAsync(message, CancellationToken.None));
+        Assert.Equal("sent", await worker.ProcessAsync(message, CancellationToken.None));
+
+        var (lost, delivered) = (sender.Attempts[0], sender.Attempts[1]);
+        Assert.NotEqual(lost.IdempotencyKey, delivered.IdempotencyKey);
+        await (await app.Api().PostAsync("/api/auth/password/reset", new { token = CapturingEmailSender.TokenIn(lost), newPassword = NewPassword }))
+            .ShouldBeProblem(HttpStatusCode.NotFound, "reset_token_not_found");
+        await (await app.Api().PostAsync("/api/auth/password/reset", new { token = CapturingEmailSender.TokenIn(delivered), newPassword = NewPassword }))
+            .ShouldBe(HttpStatusCode.NoContent);
+    }
+
+    [Fact]
+    public async Task AMessageThatAlwaysFailsEndsInThePoisonQueueAfterFiveDeliveries()
+    {
+        var sender = new FailingSender(failures: int.MaxValue);
+        await using var app = await AuthApp.StartAsync(emailSender: sender);
+        var (email, _, _, _) = await app.Api().NewUserAsync();
+
+        await (await app.Api().PostAsync("/api/auth/password/forgot", new { email })).ShouldBe(HttpStatusCode.Accepted);
+
+        var poison = PoisonQueue(app);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline && (await poison.PeekMessagesAsync()).Value.Length == 0)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Single((await poison.PeekMessagesAsync()).Value);
+        Assert.Equal(5, sender.Attempts.Count);
+        Assert.Contains(app.Logs.Lines, l => l.EventId == 202 && l.Level == Microsoft.Extensions.Logging.LogLevel.Error);
+        Assert.Equal(5, app.Logs.Lines.Count(l => l.EventId == 201 && l.Level == Microsoft.Extensions.Logging.LogLevel.Error));
+        Assert.Empty((await Queue(app).PeekMessagesAsync()).Value);
+    }
+
+    [Fact]
+    public async Task NoLogLineOfAFullFlowHoldsAPasswordKeyTokenOrHash()
+    {
+        await using var app = await AuthApp.StartAsync();
+        const string password = "the original passphrase";
+        var email = "logs@example.com";
+        await app.Api().RegisterAsync(email, password);
+        await app.Api().PostAsync("/api/auth/login", new { email, password = "a wrong passphrase" });
+        var session = await app.Api().LoginAsync(email, password);
+        var (_, apiKey) = await app.Api(session).CreateApiKeyAsync();
+        await app.Api(session).PostAsync("/api/auth/password/change", new { oldPassword = password, newPassword = "the changed passphrase" });
+        var token = await ForgotAndReadTokenAsync(app, email);
+        await (await app.Api().PostAsync("/api/auth/password/reset", new { token, newPassword = NewPassword })).ShouldBe(HttpStatusCode.NoContent);
+        var hash = await LoginTests.StoredHash(app, (string)(await (await app.Api(await app.Api().LoginAsync(email, NewPassword)).GetAsync("/api/auth/me")).Json())["user"]!["id"]!);
+
+        var logs = app.Logs.AllText;
+
+        Assert.Contains("Login succeeded", logs, StringComparison.Ordinal);
+        foreach (var secret in new[] { password, "a wrong passphrase", "the changed passphrase", NewPassword, session, apiKey, token, hash, hash.Split('$')[^1] })
+        {
+            Assert.DoesNotContain(secret, logs, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotMatch(new Regex("afs_(sess|api|reset)_[A-Za-z0-9_-]{20}"), logs);
+        Assert.DoesNotContain(email, logs, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task TheResetPageIsAccessibleSendsNoReferrerAndAllowsOnlyItsOwnScript()
+    {
+        await using var app = await AuthApp.StartAsync();
+
+        var response = await app.Api().GetAsync("/reset-password?token=afs_reset_x");
+
+        await response.ShouldBe(HttpStatusCode.OK);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("no-referrer", string.Join("", response.Headers.GetValues("Referrer-Policy")));
+        var csp = string.Join("", response.Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains("default-src 'none'", csp, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-inline", csp, StringComparison.Ordinal);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("<label for=\"new-password\">", html, StringComparison.Ordinal);
+        Assert.Contains("<label for=\"confirm-password\">", html, StringComparison.Ordinal);
+        Assert.Equal(2, Regex.Count(html, "autocomplete=\"new-password\""));
+        Assert.Contains("role=\"status\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("afs_reset_x", html, StringComparison.Ordinal);
+        var nonce = Regex.Match(csp, "'nonce-([^']+)'").Groups[1].Value;
+        Assert.Contains($"<script nonce=\"{nonce}\">", html, StringComparison.Ordinal);
+    }
+
+    private static QueueClient Queue(AuthApp app) => app.Services.GetRequiredService<ResetQueue>().Client;
+
+    private static QueueClient PoisonQueue(AuthApp app) =>
+        app.Services.GetRequiredService<QueueServiceClient>().GetQueueClient(Queue(app).Name + "-poison");
+
+    private static async Task WaitForEmptyQueueAsync(AuthApp app)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            var properties = await Queue(app).GetPropertiesAsync();
+            if (properties.Value.ApproximateMessagesCount == 0)
+            {
+                await Task.Delay(300); // the last one may still be in flight
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("The reset queue did not drain.");
+    }
+
+    /// <summary>Fails the first <paramref name="failures"/> sends; keeps every attempt.</summary>
+    private sealed class FailingSender(int failures) : IEmailSender
+    {
+        private readonly List<EmailMessage> _attempts = [];
+
+        public List<EmailMessage> Attempts
+        {
+            get
+            {
+                lock (_attempts)
+                {
+                    return _attempts.ToList();
+                }
+            }
+        }
+
+        public Task SendAsync(EmailMessage message, CancellationToken cancellationToken)
+        {
+            lock (_attempts)
+            {
+                _attempts.Add(message);
+                if (_attempts.Count <= failures)
+                {
+                    throw new EmailSendException("The provider is down (test).");
+                }
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+}
