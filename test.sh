@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the tests need (Azurite and maildev from package-lock.json) and runs every test.
+# Installs what the tests need (Azurite and maildev from package-lock.json, Debian's Chromium for
+# the reset-page test) and runs every test.
 # Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -7,6 +8,14 @@ cd "$(dirname "$0")"
 if [ ! -x node_modules/.bin/azurite ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "Installing Azurite and maildev from package-lock.json..."
   npm ci --no-audit --no-fund --loglevel=error
+fi
+
+if [ ! -x /usr/bin/chromium ]; then
+  echo "Installing Chromium (Debian package) for the browser test..."
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo=sudo; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
 fi
 
 log=$(mktemp)
