@@ -4,6 +4,7 @@ using Auth.Functions.Health;
 using Auth.Functions.Hosting;
 using Auth.Functions.Http;
 using Auth.Functions.Passwords;
+using Auth.Functions.Purge;
 using Auth.Functions.Recovery;
 using Auth.Functions.Storage;
 using Auth.Functions.Tokens;
@@ -25,6 +26,8 @@ builder.Services.AddAccounts();
 builder.Services.AddRecovery();
 // The reset email's sender: pickup folder, SMTP or Azure Communication Services.
 builder.Services.AddEmail();
+// The hourly purge of expired keys, reset tokens and stale counters.
+builder.Services.AddPurge();
 // Queue and timer functions: driven by the Functions host, or standalone by the app itself.
 builder.Services.AddTriggers(mode);
 // Per-address limits on anonymous endpoints that create work.

@@ -22,6 +22,7 @@ public static class AccountsServiceCollectionExtensions
         services.AddSingleton<IPasswordHasher, Argon2idHasher>();
         services.AddSingleton<PasswordService>();
         services.AddHostedService<PasswordWarmUp>();
+        services.AddSingleton<Storage.ExpiryIndex>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<TokenStore>();
         services.AddSingleton<LoginThrottle>();

@@ -16,13 +16,16 @@ public sealed class LoginThrottleOptions
 
     /// <summary>Cap of the back-off. There is no permanent lockout: it would be a denial-of-service lever.</summary>
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>A counter untouched this long is forgotten (purged).</summary>
+    public TimeSpan ForgetAfter { get; set; } = TimeSpan.FromHours(24);
 }
 
 /// <summary>
 /// Failed logins counted per normalised email in table storage, so every instance sees the same
 /// count, and for unknown emails exactly as for real ones, so a 429 never reveals an account.
 /// </summary>
-public sealed class LoginThrottle(AuthTables tables, TimeProvider clock, IOptions<LoginThrottleOptions> options)
+public sealed class LoginThrottle(AuthTables tables, ExpiryIndex expiry, TimeProvider clock, IOptions<LoginThrottleOptions> options)
 {
     private readonly LoginThrottleOptions _options = options.Value;
 
@@ -67,6 +70,7 @@ public sealed class LoginThrottle(AuthTables tables, TimeProvider clock, IOption
                 if (entity is null)
                 {
                     entity = new LoginThrottleEntity { PartitionKey = PartitionFor(emailKey), RowKey = "", Failures = 1, LastFailure = clock.GetUtcNow() };
+                    await expiry.AddAsync(entity.LastFailure + _options.ForgetAfter, ExpiryKind.Throttle, entity.PartitionKey, "", cancellationToken);
                     await tables.Throttles.AddEntityAsync(entity, cancellationToken);
                 }
                 else

@@ -11,10 +11,10 @@ public enum CreateUserOutcome
 }
 
 /// <summary>Users and the email index. Every call is a point read or a single-entity write.</summary>
-public sealed class UserStore(AuthTables tables, TimeProvider clock)
+public sealed class UserStore(AuthTables tables, ExpiryIndex expiry, TimeProvider clock)
 {
     /// <summary>An index row older than this whose user record never appeared is a crash leftover, not a registration in flight.</summary>
-    private static readonly TimeSpan OrphanAge = TimeSpan.FromMinutes(2);
+    public static readonly TimeSpan OrphanAge = TimeSpan.FromMinutes(2);
 
     public static string NewUserId() => Guid.NewGuid().ToString("N");
 
@@ -44,6 +44,8 @@ public sealed class UserStore(AuthTables tables, TimeProvider clock)
     public async Task<CreateUserOutcome> CreateAsync(UserEntity user, string emailKey, CancellationToken cancellationToken)
     {
         var index = new EmailIndexEntity { PartitionKey = emailKey, RowKey = "", UserId = user.PartitionKey, Created = user.Created };
+        // Lets the purge find this index row if the user row below never gets written.
+        await expiry.AddAsync(user.Created + OrphanAge, ExpiryKind.EmailIndex, emailKey, "", cancellationToken);
         for (var attempt = 0; ; attempt++)
         {
             try

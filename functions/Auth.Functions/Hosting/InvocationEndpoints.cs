@@ -23,6 +23,33 @@ public static partial class InvocationEndpoints
         return app;
     }
 
+    public static IEndpointRouteBuilder MapTimerInvocations(this IEndpointRouteBuilder app)
+    {
+        foreach (var function in app.ServiceProvider.GetServices<ITimerFunction>())
+        {
+            app.MapPost("/" + function.FunctionName, (ILoggerFactory loggers, CancellationToken cancellationToken) =>
+                InvokeTimerAsync(function, loggers.CreateLogger(typeof(InvocationEndpoints)), cancellationToken))
+                .ExcludeFromDescription();
+        }
+
+        return app;
+    }
+
+    private static async Task<IResult> InvokeTimerAsync(ITimerFunction function, ILogger logger, CancellationToken cancellationToken)
+    {
+        // The payload (schedule status, IsPastDue) changes nothing: every run purges whatever is due.
+        try
+        {
+            var summary = await function.RunAsync(cancellationToken);
+            return Response(StatusCodes.Status200OK, $"{function.FunctionName}: {summary}.");
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogTimerFailed(logger, e, function.FunctionName);
+            return Response(StatusCodes.Status500InternalServerError, $"{function.FunctionName} failed; it runs again at the next occurrence.");
+        }
+    }
+
     private static async Task<IResult> InvokeQueueAsync(IQueueFunction function, HttpRequest request, ILogger logger, CancellationToken cancellationToken)
     {
         QueueInvocation invocation;
@@ -81,6 +108,9 @@ public static partial class InvocationEndpoints
             return httpContext.Response.Body.WriteAsync(body).AsTask();
         }
     }
+
+    [LoggerMessage(EventId = 211, Level = LogLevel.Error, Message = "{Function} failed.")]
+    private static partial void LogTimerFailed(ILogger logger, Exception exception, string function);
 
     [LoggerMessage(EventId = 210, Level = LogLevel.Error, Message = "{Function} failed on message {MessageId} (delivery {DequeueCount}).")]
     private static partial void LogFailed(ILogger logger, Exception exception, string function, string messageId, long dequeueCount);

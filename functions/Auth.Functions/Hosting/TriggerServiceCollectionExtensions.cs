@@ -18,6 +18,7 @@ public static class TriggerServiceCollectionExtensions
         if (!mode.UnderFunctionsHost)
         {
             services.AddHostedService<StandaloneQueueListener>();
+            services.AddHostedService<StandaloneTimerScheduler>();
         }
 
         return services;
@@ -32,9 +33,17 @@ public static class TriggerServiceCollectionExtensions
             manifest.MarkMapped(function.FunctionName);
         }
 
+        foreach (var function in app.Services.GetServices<ITimerFunction>())
+        {
+            // Fails start-up on a bad schedule rather than at the first run.
+            TimerSchedules.Resolve(manifest.Get(function.FunctionName, "timerTrigger"), app.Configuration);
+            manifest.MarkMapped(function.FunctionName);
+        }
+
         if (mode.UnderFunctionsHost)
         {
             app.MapQueueInvocations();
+            app.MapTimerInvocations();
         }
 
         _ = app.Services.GetRequiredService<IOptions<QueueTriggerOptions>>();

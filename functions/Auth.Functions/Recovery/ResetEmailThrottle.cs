@@ -10,9 +10,9 @@ namespace Auth.Functions.Recovery;
 /// interval, a few per account per hour, and an overall cap per minute. A slot is reserved
 /// (ETag-guarded) before the email is sent, so concurrent workers cannot both take the last one.
 /// </summary>
-public sealed class ResetEmailThrottle(AuthTables tables, TimeProvider clock, IOptions<RecoveryOptions> options)
+public sealed class ResetEmailThrottle(AuthTables tables, ExpiryIndex expiry, TimeProvider clock, IOptions<RecoveryOptions> options)
 {
-    private const string Everyone = "reset-all";
+    public const string Everyone = "reset-all";
 
     public static string PartitionFor(string emailKey) => "reset-" + emailKey;
 
@@ -61,6 +61,7 @@ public sealed class ResetEmailThrottle(AuthTables tables, TimeProvider clock, IO
                 }
                 else
                 {
+                    await expiry.AddAsync(now + window, ExpiryKind.Throttle, partition, row, cancellationToken);
                     await tables.Throttles.AddEntityAsync(entity, cancellationToken);
                 }
 

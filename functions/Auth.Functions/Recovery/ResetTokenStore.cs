@@ -13,7 +13,7 @@ public enum ResetLookup
 }
 
 /// <summary>Reset tokens, one partition per user.</summary>
-public sealed class ResetTokenStore(AuthTables tables, TimeProvider clock)
+public sealed class ResetTokenStore(AuthTables tables, ExpiryIndex expiry, TimeProvider clock)
 {
     public async Task<ResetTokenEntity?> GetAsync(string userId, string tokenId, CancellationToken cancellationToken)
     {
@@ -44,6 +44,7 @@ public sealed class ResetTokenStore(AuthTables tables, TimeProvider clock)
             entity.Mints++;
             entity.Created = now;
             entity.Expires = now + lifetime;
+            await expiry.AddAsync(entity.Expires, ExpiryKind.Reset, userId, requestId, cancellationToken);
             try
             {
                 var response = existing is null

@@ -9,6 +9,7 @@ public sealed class AuthTables(TableServiceClient service, StorageOptions option
     public TableClient Emails { get; } = service.GetTableClient(options.TablePrefix + "emails");
     public TableClient Throttles { get; } = service.GetTableClient(options.TablePrefix + "throttles");
     public TableClient Resets { get; } = service.GetTableClient(options.TablePrefix + "resets");
+    public TableClient Expiry { get; } = service.GetTableClient(options.TablePrefix + "expiry");
 
-    public IEnumerable<TableClient> All => [Users, Emails, Throttles, Resets];
+    public IEnumerable<TableClient> All => [Users, Emails, Throttles, Resets, Expiry];
 }

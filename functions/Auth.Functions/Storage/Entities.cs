@@ -112,3 +112,18 @@ public sealed class EmailThrottleEntity : ITableEntity
     public DateTimeOffset WindowStart { get; set; }
     public int SentInWindow { get; set; }
 }
+
+/// <summary>
+/// The expiry index: one row per thing that will need purging, in the partition of the hour it
+/// falls due (PartitionKey = "yyyyMMddHH" UTC), so the purge reads only what is due, never the
+/// whole store. RowKey = "{kind}_{target partition}_{target row}".
+/// </summary>
+public sealed class ExpiryEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public DateTimeOffset Due { get; set; }
+}

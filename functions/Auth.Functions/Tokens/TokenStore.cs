@@ -5,7 +5,7 @@ using Azure.Data.Tables;
 namespace Auth.Functions.Tokens;
 
 /// <summary>Sessions and API keys, in their owner's partition of the users table.</summary>
-public sealed class TokenStore(AuthTables tables, TimeProvider clock)
+public sealed class TokenStore(AuthTables tables, ExpiryIndex expiry, TimeProvider clock)
 {
     /// <summary>Entity group transactions take at most 100 operations.</summary>
     private const int BatchSize = 100;
@@ -40,6 +40,11 @@ public sealed class TokenStore(AuthTables tables, TimeProvider clock)
             Created = created,
             Expires = expires,
         };
+        if (expires is { } due)
+        {
+            await expiry.AddAsync(due, ExpiryKind.Token, userId, entity.RowKey, cancellationToken);
+        }
+
         await tables.Users.AddEntityAsync(entity, cancellationToken);
         return (entity, key);
     }

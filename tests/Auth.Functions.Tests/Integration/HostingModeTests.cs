@@ -85,22 +85,25 @@ public sealed class HostingModeTests
         Assert.Equal("healthy", (string?)(await health.Json())["status"]);
     }
 
-    [Fact]
-    public async Task AMissingStorageSettingFailsFastNamingTheSetting()
+    [Theory]
+    [InlineData("AzureWebJobsStorage", null, "AzureWebJobsStorage")]
+    [InlineData("Email__Provider", "carrier-pigeon", "Email__Provider")]
+    [InlineData("Email__From", "not an address", "Email__From")]
+    [InlineData("Email__Provider", "smtp", "Email__Smtp__Host")]
+    [InlineData("Email__Provider", "acs", "Email__Acs__ConnectionString")]
+    [InlineData("PublicBaseUrl", "not-a-url", "PublicBaseUrl")]
+    [InlineData("PurgeSchedule", "every hour", "every hour")]
+    public async Task ABadSettingStopsStartUpWithAMessageNamingIt(string key, string? value, string named)
     {
+        var azurite = await Azurite.Shared;
         await using var app = StartApp(new Dictionary<string, string?>
         {
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{LocalProcess.FreePort()}",
-            ["AzureWebJobsStorage"] = null,
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            [key] = value,
         });
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!app.HasExited && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
-
-        Assert.True(app.HasExited);
-        Assert.Contains("AzureWebJobsStorage", app.Output, StringComparison.Ordinal);
+        Assert.True(await app.WaitForExitAsync(TimeSpan.FromSeconds(30)), "the app kept running with a bad setting");
+        Assert.Contains(named, app.Output, StringComparison.Ordinal);
     }
 }

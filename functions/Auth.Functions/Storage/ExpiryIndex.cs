@@ -1,0 +1,59 @@
+using System.Globalization;
+using Azure.Data.Tables;
+
+namespace Auth.Functions.Storage;
+
+/// <summary>What an expiry-index row points at.</summary>
+public enum ExpiryKind
+{
+    /// <summary>A session or API key with an expiry (users table).</summary>
+    Token,
+    /// <summary>A reset token (resets table).</summary>
+    Reset,
+    /// <summary>An email index row to check for a missing user (emails table).</summary>
+    EmailIndex,
+    /// <summary>A failed-login or reset-email counter (throttles table).</summary>
+    Throttle,
+}
+
+/// <summary>
+/// Writes expiry-index rows. Each is written <em>before</em> the thing it points at, so a crash in
+/// between leaves at most an index row pointing at nothing, which the purge simply drops.
+/// </summary>
+public sealed class ExpiryIndex(AuthTables tables)
+{
+    public const string BucketFormat = "yyyyMMddHH";
+
+    public static string BucketOf(DateTimeOffset due) => due.UtcDateTime.ToString(BucketFormat, CultureInfo.InvariantCulture);
+
+    public static string RowKeyOf(ExpiryKind kind, string partition, string row) => $"{Code(kind)}_{partition}_{row}";
+
+    public static (ExpiryKind Kind, string Partition, string Row) Parse(string rowKey)
+    {
+        var parts = rowKey.Split('_', 3);
+        var kind = parts[0] switch
+        {
+            "tok" => ExpiryKind.Token,
+            "rst" => ExpiryKind.Reset,
+            "eml" => ExpiryKind.EmailIndex,
+            "thr" => ExpiryKind.Throttle,
+            _ => throw new FormatException($"Unknown expiry kind in '{rowKey}'."),
+        };
+        return (kind, parts[1], parts[2]);
+    }
+
+    public async Task AddAsync(DateTimeOffset due, ExpiryKind kind, string partition, string row, CancellationToken cancellationToken)
+    {
+        var entity = new ExpiryEntity { PartitionKey = BucketOf(due), RowKey = RowKeyOf(kind, partition, row), Due = due };
+        // Upsert: a retried write, or a re-mint of the same reset request, lands on the same row.
+        await tables.Expiry.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    private static string Code(ExpiryKind kind) => kind switch
+    {
+        ExpiryKind.Token => "tok",
+        ExpiryKind.Reset => "rst",
+        ExpiryKind.EmailIndex => "eml",
+        _ => "thr",
+    };
+}

@@ -1,0 +1,193 @@
+using System.Net;
+using Auth.Functions.Purge;
+using Auth.Functions.Storage;
+using Auth.Functions.Tests.Infrastructure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Auth.Functions.Tests.Integration;
+
+public sealed class PurgeTests
+{
+    private static Task<PurgeResult> PurgeAsync(AuthApp app) => app.Services.GetRequiredService<PurgeService>().RunAsync(CancellationToken.None);
+
+    private static async Task<List<string>> RowsAsync(TableClient table, string? partition = null)
+    {
+        var rows = new List<string>();
+        var filter = partition is null ? null : TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter))
+        {
+            rows.Add(row.RowKey);
+        }
+
+        return rows;
+    }
+
+    [Fact]
+    public async Task NothingUnexpiredIsEverDeletedAndEverythingExpiredIs()
+    {
+        var clock = AuthApp.NewClock();
+        await using var app = await AuthApp.StartAsync(clock);
+        var (email, _, session, userId) = await app.Api().NewUserAsync();
+        var (weekId, week) = await app.Api(session).CreateApiKeyAsync("a week", clock.GetUtcNow().AddDays(7));
+        var (foreverId, forever) = await app.Api(session).CreateApiKeyAsync("forever");
+        await (await app.Api().PostAsync("/api/auth/password/forgot", new { email })).ShouldBe(HttpStatusCode.Accepted);
+        await app.Mail.WaitForAsync(email);
+
+        var first = await PurgeAsync(app);
+        Assert.Equal((0, 0, 0), (first.Sessions, first.ApiKeys, first.ResetTokens));
+
+        clock.Advance(TimeSpan.FromHours(2)); // the reset link (1 h) has expired
+        var second = await PurgeAsync(app);
+        Assert.Equal((0, 0, 1), (second.Sessions, second.ApiKeys, second.ResetTokens));
+        Assert.Empty(await RowsAsync(app.Tables.Resets, userId));
+        Assert.Equal(3, (await RowsAsync(app.Tables.Users, userId)).Count(r => r.StartsWith("tok-", StringComparison.Ordinal)));
+
+        clock.Advance(TimeSpan.FromHours(23)); // the session (24 h) has expired
+        var third = await PurgeAsync(app);
+        Assert.Equal((1, 0), (third.Sessions, third.ApiKeys));
+        Assert.Equal(new[] { "tok-" + foreverId, "tok-" + weekId, "user" }.Order(), (await RowsAsync(app.Tables.Users, userId)).Order());
+        await (await app.Api(week).GetAsync("/api/auth/me")).ShouldBe(HttpStatusCode.OK);
+
+        clock.Advance(TimeSpan.FromDays(7));
+        var fourth = await PurgeAsync(app);
+        Assert.Equal((0, 1), (fourth.Sessions, fourth.ApiKeys));
+        Assert.Equal(new[] { "tok-" + foreverId, "user" }.Order(), (await RowsAsync(app.Tables.Users, userId)).Order());
+        await (await app.Api(forever).GetAsync("/api/auth/me")).ShouldBe(HttpStatusCode.OK);
+
+        // Every index row that pointed at something due is gone; the table is empty of them.
+        Assert.Empty(await RowsAsync(app.Tables.Expiry));
+    }
+
+    [Fact]
+    public async Task AUsedResetTokenIsPurgedAndTheCountsAreLogged()
+    {
+        var clock = AuthApp.NewClock();
+        await using var app = await AuthApp.StartAsync(clock);
+        var (email, _, _, userId) = await app.Api().NewUserAsync();
+        await (await app.Api().PostAsync("/api/auth/password/forgot", new { email })).ShouldBe(HttpStatusCode.Accepted);
+        var token = CapturingEmailSender.TokenIn(await app.Mail.WaitForAsync(email));
+        await (await app.Api().PostAsync("/api/auth/password/reset", new { token, newPassword = "the new passphrase" })).ShouldBe(HttpStatusCode.NoContent);
+
+        clock.Advance(TimeSpan.FromHours(1));
+        var result = await PurgeAsync(app);
+
+        Assert.Equal(1, result.ResetTokens);
+        Assert.Empty(await RowsAsync(app.Tables.Resets, userId));
+        var function = app.Services.GetServices<Auth.Functions.Hosting.ITimerFunction>().Single();
+        await function.RunAsync(CancellationToken.None);
+        Assert.Contains(app.Logs.Lines, l => l.EventId == 1060 && l.State.Contains("ResetTokens=0", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AnOrphanEmailIndexRowIsPurgedButACompleteRegistrationsIsNot()
+    {
+        var clock = AuthApp.NewClock();
+        await using var app = await AuthApp.StartAsync(clock);
+        await app.Api().RegisterAsync("complete@example.com", "correct horse battery");
+        // What a crash between the index insert and the user insert leaves behind.
+        var orphanKey = Auth.Functions.Accounts.EmailAddress.KeyOf("orphan@example.com");
+        var expiry = app.Services.GetRequiredService<ExpiryIndex>();
+        await expiry.AddAsync(clock.GetUtcNow() + TimeSpan.FromMinutes(2), ExpiryKind.EmailIndex, orphanKey, "", CancellationToken.None);
+        await app.Tables.Emails.AddEntityAsync(new EmailIndexEntity { PartitionKey = orphanKey, RowKey = "", UserId = Auth.Functions.Tokens.Keys.NewId(), Created = clock.GetUtcNow() });
+
+        var early = await PurgeAsync(app);
+        clock.Advance(TimeSpan.FromMinutes(3));
+        var late = await PurgeAsync(app);
+
+        Assert.Equal(0, early.OrphanEmailRows);
+        Assert.Equal(1, late.OrphanEmailRows);
+        Assert.Single(await RowsAsync(app.Tables.Emails));
+        await app.Api().LoginAsync("complete@example.com", "correct horse battery");
+        // The orphaned address can be registered again.
+        await app.Api().RegisterAsync("orphan@example.com", "correct horse battery");
+    }
+
+    [Fact]
+    public async Task StaleFailedLoginCountersArePurgedAndFreshOnesKept()
+    {
+        var clock = AuthApp.NewClock();
+        await using var app = await AuthApp.StartAsync(clock);
+        await app.Api().PostAsync("/api/auth/login", new { email = "old@example.com", password = "whatever it is" });
+        clock.Advance(TimeSpan.FromHours(20));
+        await app.Api().PostAsync("/api/auth/login", new { email = "fresh@example.com", password = "whatever it is" });
+
+        clock.Advance(TimeSpan.FromHours(5));
+        var result = await PurgeAsync(app);
+
+        Assert.Equal(1, result.Throttles);
+        Assert.Equal(0, await LoginTests.Failures(app, "old@example.com"));
+        Assert.Equal(1, await LoginTests.Failures(app, "fresh@example.com"));
+    }
+
+    [Fact]
+    public async Task ThePurgeReadsOnlyWhatIsDueNotEverythingStored()
+    {
+        var clock = AuthApp.NewClock();
+        await using var app = await AuthApp.StartAsync(clock);
+        var (_, _, session, userId) = await app.Api().NewUserAsync();
+        var tokens = app.Services.GetRequiredService<Auth.Functions.Tokens.TokenStore>();
+        await Parallel.ForEachAsync(Enumerable.Range(0, 200), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+            await tokens.CreateApiKeyAsync(userId, $"permanent {i}", null, ct));
+        await Parallel.ForEachAsync(Enumerable.Range(0, 5), new ParallelOptions { MaxDegreeOfParallelism = 5 }, async (i, ct) =>
+            await tokens.CreateApiKeyAsync(userId, $"expiring {i}", clock.GetUtcNow().AddHours(1), ct));
+
+        clock.Advance(TimeSpan.FromHours(2));
+        var result = await PurgeAsync(app);
+
+        Assert.Equal(5, result.ApiKeys);
+        // 5 expiring keys + the registration's email check; never the 200 permanent keys or the session.
+        Assert.Equal(6, result.IndexRowsRead);
+        Assert.Equal(202, (await RowsAsync(app.Tables.Users, userId)).Count);
+        await (await app.Api(session).GetAsync("/api/auth/me")).ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task OverlappingRunsAndARunCutOffHalfWayLeaveNothingWrong()
+    {
+        var clock = AuthApp.NewClock();
+        await using var app = await AuthApp.StartAsync(clock);
+        var (_, _, _, userId) = await app.Api().NewUserAsync();
+        var tokens = app.Services.GetRequiredService<Auth.Functions.Tokens.TokenStore>();
+        var expiring = new List<string>();
+        for (var i = 0; i < 30; i++)
+        {
+            expiring.Add((await tokens.CreateApiKeyAsync(userId, $"k{i}", clock.GetUtcNow().AddMinutes(30), CancellationToken.None)).Entity.RowKey);
+        }
+
+        var (keeper, _) = await tokens.CreateApiKeyAsync(userId, "keeper", clock.GetUtcNow().AddDays(1), CancellationToken.None);
+        clock.Advance(TimeSpan.FromHours(1));
+        // "Cut off half-way": a run deleted these targets and died before dropping their index rows.
+        foreach (var row in expiring.Take(10))
+        {
+            await app.Tables.Users.DeleteEntityAsync(userId, row);
+        }
+
+        var runs = await Task.WhenAll(PurgeAsync(app), PurgeAsync(app), PurgeAsync(app));
+
+        Assert.Equal(20, runs.Sum(r => r.ApiKeys));
+        var left = await RowsAsync(app.Tables.Users, userId);
+        Assert.Empty(left.Intersect(expiring));
+        Assert.Contains(keeper.RowKey, left);
+        Assert.Equal(3, left.Count); // the user, the keeper and the login session
+        var again = await PurgeAsync(app);
+        Assert.Equal(0, again.ApiKeys);
+    }
+
+    [Fact]
+    public async Task StandaloneTheTimerRunsThePurgeOnItsSchedule()
+    {
+        await using var app = await AuthApp.StartAsync(settings: new Dictionary<string, string?> { ["PurgeSchedule"] = "* * * * * *" });
+        var (_, _, session, userId) = await app.Api().NewUserAsync();
+        var (id, _) = await app.Api(session).CreateApiKeyAsync("soon gone", DateTimeOffset.UtcNow.AddSeconds(2));
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < deadline && (await RowsAsync(app.Tables.Users, userId)).Contains("tok-" + id))
+        {
+            await Task.Delay(250);
+        }
+
+        Assert.DoesNotContain("tok-" + id, await RowsAsync(app.Tables.Users, userId));
+        Assert.Contains(app.Logs.Lines, l => l.EventId == 1060 && l.State.Contains("ApiKeys=1", StringComparison.Ordinal));
+    }
+}
