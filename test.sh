@@ -18,6 +18,9 @@ if [ ! -x /usr/bin/chromium ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
 fi
 
+# The contract tests open the deployable artefact: build it exactly as a deploy does.
+./publish.sh
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
