@@ -1,0 +1,132 @@
+@description('Name of the function app.')
+param name string
+
+@description('Name of its Flex Consumption plan.')
+param planName string
+
+@description('Azure region.')
+param location string
+
+@description('Tags for every resource.')
+param tags object = {}
+
+@description('Resource id of the user-assigned managed identity the app runs as.')
+param identityId string
+
+@description('Client id of that identity (for identity-based connections).')
+param identityClientId string
+
+@description('Storage account of the app (AzureWebJobsStorage, tables, queues, deployment package).')
+param storageAccountName string
+
+@description('Blob endpoint of that storage account.')
+param storageBlobEndpoint string
+
+@description('Container holding the deployment package.')
+param deploymentContainerName string
+
+@description('Application Insights connection string (not a secret: local auth is disabled).')
+param applicationInsightsConnectionString string
+
+@description('Endpoint of the Communication Services resource that sends email.')
+param communicationEndpoint string
+
+@description('Sender address of the reset emails.')
+param emailSenderAddress string
+
+@description('Largest number of instances the app may scale out to.')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int
+
+@description('Memory of each instance, in MB.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int
+
+@description('NCRONTAB schedule of PurgeExpiredTokens (UTC).')
+param purgeSchedule string
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  // azd deploys the service named 'api' to the resource carrying this tag.
+  tags: union(tags, { 'azd-service-name': 'api' })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      http20Enabled: true
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storageBlobEndpoint}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      // The ASP.NET Core app runs as a custom handler (host.json names the executable).
+      runtime: {
+        name: 'custom'
+        version: '1.0'
+      }
+    }
+  }
+
+  // Settings live in their own resource so that PublicBaseUrl can use the app's real host name.
+  // Flex Consumption forbids FUNCTIONS_WORKER_RUNTIME, FUNCTIONS_EXTENSION_VERSION,
+  // WEBSITE_RUN_FROM_PACKAGE and WEBSITE_TIME_ZONE here; none of them is set.
+  resource appSettings 'config' = {
+    name: 'appsettings'
+    properties: {
+      AzureWebJobsStorage__accountName: storageAccountName
+      AzureWebJobsStorage__credential: 'managedidentity'
+      AzureWebJobsStorage__clientId: identityClientId
+      APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
+      APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+      PublicBaseUrl: 'https://${functionApp.properties.defaultHostName}'
+      PurgeSchedule: purgeSchedule
+      Email__Provider: 'acs'
+      Email__Acs__Endpoint: communicationEndpoint
+      Email__Acs__ClientId: identityClientId
+      Email__From: emailSenderAddress
+    }
+  }
+}
+
+output name string = functionApp.name
+output uri string = 'https://${functionApp.properties.defaultHostName}'

@@ -1,0 +1,175 @@
+targetScope = 'subscription'
+
+metadata description = 'Auth.Functions: the function app (Flex Consumption, custom handler), its storage, identity, monitoring and email.'
+
+@minLength(1)
+@maxLength(64)
+@description('Name of the azd environment; part of every resource name and the azd-env-name tag.')
+param environmentName string
+
+@minLength(1)
+@description('Azure region of the resources (one that offers Flex Consumption).')
+param location string
+
+@description('Resource group to create; empty means rg-<environmentName>.')
+param resourceGroupName string = ''
+
+@description('Where Communication Services keeps email data at rest.')
+@allowed([
+  'Africa'
+  'Asia Pacific'
+  'Australia'
+  'Brazil'
+  'Canada'
+  'Europe'
+  'France'
+  'Germany'
+  'India'
+  'Japan'
+  'Korea'
+  'Norway'
+  'Switzerland'
+  'UAE'
+  'UK'
+  'United States'
+])
+param emailDataLocation string = 'United States'
+
+@description('Largest number of instances the function app may scale out to.')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 100
+
+@description('Memory of each function app instance, in MB.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+@description('NCRONTAB schedule (UTC) of PurgeExpiredTokens; hourly by default.')
+param purgeSchedule string = '0 0 * * * *'
+
+var abbrs = loadJsonContent('abbreviations.json')
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = { 'azd-env-name': environmentName }
+var functionAppName = '${abbrs.webSitesFunctions}${resourceToken}'
+var deploymentContainerName = 'app-package-${take(functionAppName, 32)}'
+var identityName = '${abbrs.managedIdentityUserAssignedIdentities}${resourceToken}'
+var storageAccountName = '${abbrs.storageStorageAccounts}${resourceToken}'
+var applicationInsightsName = '${abbrs.insightsComponents}${resourceToken}'
+var communicationServiceName = '${abbrs.communicationServices}${resourceToken}'
+
+resource resourceGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: empty(resourceGroupName) ? '${abbrs.resourcesResourceGroups}${environmentName}' : resourceGroupName
+  location: location
+  tags: tags
+}
+
+module identity 'core/identity.bicep' = {
+  name: 'identity'
+  scope: resourceGroup
+  params: {
+    name: identityName
+    location: location
+    tags: tags
+  }
+}
+
+module storage 'core/storage.bicep' = {
+  name: 'storage'
+  scope: resourceGroup
+  params: {
+    name: storageAccountName
+    location: location
+    tags: tags
+    deploymentContainerName: deploymentContainerName
+    tables: [
+      'authusers'
+      'authemails'
+      'auththrottles'
+      'authresets'
+      'authexpiry'
+    ]
+    queues: [
+      'password-reset'
+      'password-reset-poison'
+    ]
+  }
+}
+
+module monitoring 'core/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: resourceGroup
+  params: {
+    logAnalyticsName: '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
+    applicationInsightsName: applicationInsightsName
+    location: location
+    tags: tags
+  }
+}
+
+module communication 'core/communication.bicep' = {
+  name: 'communication'
+  scope: resourceGroup
+  params: {
+    communicationServiceName: communicationServiceName
+    emailServiceName: '${abbrs.emailServices}${resourceToken}'
+    dataLocation: emailDataLocation
+    tags: tags
+  }
+}
+
+module rbac 'core/rbac.bicep' = {
+  name: 'rbac'
+  scope: resourceGroup
+  params: {
+    storageAccountName: storageAccountName
+    communicationServiceName: communicationServiceName
+    applicationInsightsName: applicationInsightsName
+    identityName: identityName
+  }
+  // Names are known up front (what-if can predict them); the resources must exist first.
+  dependsOn: [
+    identity
+    storage
+    monitoring
+    communication
+  ]
+}
+
+module functionApp 'app/functionapp.bicep' = {
+  name: 'functionapp'
+  scope: resourceGroup
+  params: {
+    name: functionAppName
+    planName: '${abbrs.webServerFarms}${resourceToken}'
+    location: location
+    tags: tags
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    storageAccountName: storage.outputs.name
+    storageBlobEndpoint: storage.outputs.blobEndpoint
+    deploymentContainerName: deploymentContainerName
+    applicationInsightsConnectionString: monitoring.outputs.connectionString
+    communicationEndpoint: communication.outputs.endpoint
+    emailSenderAddress: communication.outputs.senderAddress
+    maximumInstanceCount: maximumInstanceCount
+    instanceMemoryMB: instanceMemoryMB
+    purgeSchedule: purgeSchedule
+  }
+  // The app reads storage and sends mail from its first start: its roles come first.
+  dependsOn: [
+    rbac
+  ]
+}
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = resourceGroup.name
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output SERVICE_API_NAME string = functionApp.outputs.name
+output SERVICE_API_URI string = functionApp.outputs.uri
+output EMAIL_SENDER_ADDRESS string = communication.outputs.senderAddress

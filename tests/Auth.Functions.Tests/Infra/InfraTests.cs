@@ -1,0 +1,207 @@
+using System.Text.Json.Nodes;
+using Auth.Functions.Tests.Infrastructure;
+
+namespace Auth.Functions.Tests.Infra;
+
+/// <summary>infra/ compiles and lints clean, and the compiled ARM template holds what the app needs, and nothing it must not.</summary>
+public sealed class InfraTests
+{
+    private static readonly Lazy<Task<JsonObject>> Compiled = new(async () =>
+    {
+        var (exit, output, errors) = await BicepCli.RunAsync("build", "main.bicep", "--stdout");
+        Assert.True(exit == 0, errors);
+        return JsonNode.Parse(output)!.AsObject();
+    });
+
+    /// <summary>Every resource, nested module deployments included.</summary>
+    private static async Task<List<JsonObject>> ResourcesAsync()
+    {
+        var all = new List<JsonObject>();
+        void Walk(JsonNode? template)
+        {
+            var resources = template?["resources"];
+            var list = resources is JsonArray array ? array.Select(r => r!.AsObject())
+                : resources is JsonObject map ? map.Select(p => p.Value!.AsObject())
+                : [];
+            foreach (var resource in list)
+            {
+                all.Add(resource);
+                Walk(resource["properties"]?["template"]);
+            }
+        }
+
+        Walk(await Compiled.Value);
+        return all;
+    }
+
+    private static async Task<List<JsonObject>> OfTypeAsync(string type) =>
+        (await ResourcesAsync()).Where(r => string.Equals((string?)r["type"], type, StringComparison.OrdinalIgnoreCase)).ToList();
+
+    [Fact]
+    public async Task BicepBuildsWithoutWarnings()
+    {
+        var (exit, _, errors) = await BicepCli.RunAsync("build", "main.bicep", "--stdout");
+
+        Assert.Equal(0, exit);
+        Assert.Equal("", errors.Trim());
+    }
+
+    [Fact]
+    public async Task BicepLintsClean()
+    {
+        var (exit, output, errors) = await BicepCli.RunAsync("lint", "main.bicep");
+
+        Assert.True(exit == 0, output + errors);
+        Assert.Equal("", (output + errors).Trim());
+    }
+
+    [Fact]
+    public async Task TheStorageAccountIsIdentityOnlyWithTablesQueuesAndADeploymentContainer()
+    {
+        var storage = Assert.Single(await OfTypeAsync("Microsoft.Storage/storageAccounts"));
+        var properties = storage["properties"]!;
+
+        Assert.False((bool)properties["allowSharedKeyAccess"]!);
+        Assert.Equal("TLS1_2", (string?)properties["minimumTlsVersion"]);
+        Assert.False((bool)properties["allowBlobPublicAccess"]!);
+        Assert.Single(await OfTypeAsync("Microsoft.Storage/storageAccounts/blobServices/containers"));
+        var text = (await Compiled.Value).ToJsonString();
+        foreach (var name in new[] { "authusers", "authemails", "auththrottles", "authresets", "authexpiry", "password-reset", "password-reset-poison" })
+        {
+            Assert.Contains($"\"{name}\"", text, StringComparison.Ordinal);
+        }
+
+        Assert.NotEmpty(await OfTypeAsync("Microsoft.Storage/storageAccounts/tableServices/tables"));
+        Assert.NotEmpty(await OfTypeAsync("Microsoft.Storage/storageAccounts/queueServices/queues"));
+    }
+
+    [Fact]
+    public async Task TheFunctionAppRunsTheCustomHandlerOnFlexConsumptionDeployedWithItsIdentity()
+    {
+        var plan = Assert.Single(await OfTypeAsync("Microsoft.Web/serverfarms"));
+        Assert.Equal("FC1", (string?)plan["sku"]!["name"]);
+        Assert.Equal("FlexConsumption", (string?)plan["sku"]!["tier"]);
+
+        var site = Assert.Single(await OfTypeAsync("Microsoft.Web/sites"));
+        Assert.Equal("functionapp,linux", (string?)site["kind"]);
+        Assert.Equal("UserAssigned", (string?)site["identity"]!["type"]);
+        var properties = site["properties"]!;
+        Assert.True((bool)properties["httpsOnly"]!);
+        var config = properties["functionAppConfig"]!;
+        Assert.Equal("custom", (string?)config["runtime"]!["name"]);
+        Assert.Equal("1.0", (string?)config["runtime"]!["version"]);
+        Assert.Equal("blobContainer", (string?)config["deployment"]!["storage"]!["type"]);
+        Assert.Equal("UserAssignedIdentity", (string?)config["deployment"]!["storage"]!["authentication"]!["type"]);
+        Assert.Contains("maximumInstanceCount", (string?)config["scaleAndConcurrency"]!["maximumInstanceCount"], StringComparison.Ordinal);
+        Assert.Contains("instanceMemoryMB", (string?)config["scaleAndConcurrency"]!["instanceMemoryMB"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AppSettingsAreIdentityBasedAndFlexForbiddenOnesAreAbsent()
+    {
+        var settings = Assert.Single(await OfTypeAsync("Microsoft.Web/sites/config"));
+        Assert.Contains("appsettings", (string?)settings["name"], StringComparison.Ordinal);
+        var values = settings["properties"]!.AsObject();
+
+        Assert.Equal("managedidentity", (string?)values["AzureWebJobsStorage__credential"]);
+        Assert.NotNull(values["AzureWebJobsStorage__accountName"]);
+        Assert.NotNull(values["AzureWebJobsStorage__clientId"]);
+        Assert.Equal("acs", (string?)values["Email__Provider"]);
+        Assert.NotNull(values["Email__Acs__Endpoint"]);
+        Assert.NotNull(values["Email__Acs__ClientId"]);
+        // The sender address is the linked domain's (communication module output -> this setting).
+        Assert.Contains("emailSenderAddress", values["Email__From"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("DoNotReply@", (await Compiled.Value).ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("mailFromSenderDomain", (await Compiled.Value).ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("defaultHostName", values["PublicBaseUrl"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.NotNull(values["PurgeSchedule"]);
+        Assert.Null(values["Email__Acs__ConnectionString"]);
+        foreach (var forbidden in new[] { "FUNCTIONS_WORKER_RUNTIME", "FUNCTIONS_EXTENSION_VERSION", "WEBSITE_RUN_FROM_PACKAGE", "WEBSITE_TIME_ZONE", "AzureWebJobsStorage" })
+        {
+            Assert.False(values.ContainsKey(forbidden), forbidden);
+        }
+    }
+
+    [Fact]
+    public async Task NoSecretOrKeyIsAnywhere()
+    {
+        var text = (await Compiled.Value).ToJsonString();
+
+        Assert.DoesNotContain("AccountKey=", text, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("listKeys", text, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("accesskey", text, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("SharedAccessSignature", text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task TheIdentityHoldsExactlyTheLeastPrivilegeRoles()
+    {
+        Assert.Single(await OfTypeAsync("Microsoft.ManagedIdentity/userAssignedIdentities"));
+        var assignments = await OfTypeAsync("Microsoft.Authorization/roleAssignments");
+        // roleDefinitionId is "[subscriptionResourceId(..., variables('roles').name)]": resolve the name.
+        var rbacTemplate = (await ResourcesAsync()).Select(r => r["properties"]?["template"]).Single(t => t?["variables"]?["roles"] is not null)!;
+        var table = rbacTemplate["variables"]!["roles"]!.AsObject();
+        var roles = assignments
+            .Select(a => System.Text.RegularExpressions.Regex.Match((string)a["properties"]!["roleDefinitionId"]!, @"variables\('roles'\)\.(\w+)").Groups[1].Value)
+            .Select(name => (string)table[name]!)
+            .ToList();
+
+        Assert.Equal(5, assignments.Count);
+        foreach (var role in new[]
+        {
+            "b7e6dc6d-f1e8-4753-8033-0f276bb0955b", // Storage Blob Data Owner
+            "974c5e8b-45b9-4653-ba55-5f855dd0fb88", // Storage Queue Data Contributor
+            "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", // Storage Table Data Contributor
+            "09976791-48a7-449e-bb21-39d1a415f350", // Communication and Email Service Owner
+            "3913510d-42f4-4e42-8a64-420c390055eb", // Monitoring Metrics Publisher
+        })
+        {
+            Assert.Single(roles, r => r.Contains(role, StringComparison.Ordinal));
+        }
+
+        Assert.All(assignments, a =>
+        {
+            Assert.StartsWith("[guid(", (string)a["name"]!, StringComparison.Ordinal);
+            Assert.Equal("ServicePrincipal", (string?)a["properties"]!["principalType"]);
+        });
+    }
+
+    [Fact]
+    public async Task MonitoringAndEmailAreProvisionedWithLocalAuthOffAndTrackingOff()
+    {
+        Assert.Single(await OfTypeAsync("Microsoft.OperationalInsights/workspaces"));
+        var insights = Assert.Single(await OfTypeAsync("Microsoft.Insights/components"));
+        Assert.True((bool)insights["properties"]!["DisableLocalAuth"]!);
+
+        Assert.Single(await OfTypeAsync("Microsoft.Communication/emailServices"));
+        var domain = Assert.Single(await OfTypeAsync("Microsoft.Communication/emailServices/domains"));
+        Assert.Equal("AzureManaged", (string?)domain["properties"]!["domainManagement"]);
+        Assert.Equal("Disabled", (string?)domain["properties"]!["userEngagementTracking"]);
+        var acs = Assert.Single(await OfTypeAsync("Microsoft.Communication/communicationServices"));
+        Assert.Single(acs["properties"]!["linkedDomains"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task ParametersAreDescribedAndOutputsAreUpperSnakeForAzd()
+    {
+        var template = await Compiled.Value;
+        var parameters = template["parameters"]!.AsObject();
+        Assert.All(parameters, p => Assert.False(string.IsNullOrWhiteSpace((string?)p.Value!["metadata"]?["description"]), p.Key));
+        Assert.All(template["outputs"]!.AsObject(), o => Assert.Matches("^[A-Z][A-Z0-9_]*$", o.Key));
+
+        var azdParameters = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "infra", "main.parameters.json")))!["parameters"]!.AsObject();
+        Assert.Equal(parameters.Select(p => p.Key).Order(), azdParameters.Select(p => p.Key).Order());
+        Assert.Contains("${AZURE_ENV_NAME}", azdParameters.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AzdDeploysWhatPublishBuilds()
+    {
+        var azureYaml = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "azure.yaml"));
+
+        Assert.Contains("./publish.sh", azureYaml, StringComparison.Ordinal);
+        Assert.Contains("host: function", azureYaml, StringComparison.Ordinal);
+        Assert.Contains("dist: artifacts/functionapp", azureYaml, StringComparison.Ordinal);
+        Assert.DoesNotContain("br/public:", string.Concat(Directory.GetFiles(Path.Combine(RepoPaths.Root, "infra"), "*.bicep", SearchOption.AllDirectories).Select(File.ReadAllText)), StringComparison.Ordinal);
+    }
+}
