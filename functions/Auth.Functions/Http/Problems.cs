@@ -6,6 +6,8 @@ public static class Problems
     public const string BearerChallenge = "Bearer";
     public const string BasicChallenge = "Basic realm=\"auth\"";
 
+    private static readonly string[] IsRequired = ["Is required."];
+
     public static ApiProblem MalformedJson() =>
         new(400, "malformed_json", "The request body is not valid JSON or a field has the wrong type.");
 
@@ -14,6 +16,13 @@ public static class Problems
 
     public static ApiProblem Validation(string field, string message) =>
         Validation(new Dictionary<string, string[]> { [field] = [message] });
+
+    /// <summary>A validation problem naming each required field that is missing, or null when none is.</summary>
+    public static ApiProblem? Required(params (string Field, bool Missing)[] fields)
+    {
+        var missing = fields.Where(f => f.Missing).ToDictionary(f => f.Field, _ => IsRequired);
+        return missing.Count == 0 ? null : Validation(missing);
+    }
 
     public static ApiProblem InvalidCredentials(string? challenge = null) =>
         new(401, "invalid_credentials", "The email or password is incorrect.") { WwwAuthenticate = challenge };

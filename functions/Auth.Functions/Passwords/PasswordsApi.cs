@@ -37,20 +37,9 @@ public static class PasswordsApi
 
         var input = body.Value!;
         var caller = context.GetCaller();
-        if (string.IsNullOrEmpty(input.OldPassword) || input.NewPassword is null)
+        if (Problems.Required(("oldPassword", string.IsNullOrEmpty(input.OldPassword)), ("newPassword", input.NewPassword is null)) is { } missing)
         {
-            var missing = new Dictionary<string, string[]>();
-            if (string.IsNullOrEmpty(input.OldPassword))
-            {
-                missing["oldPassword"] = ["Is required."];
-            }
-
-            if (input.NewPassword is null)
-            {
-                missing["newPassword"] = ["Is required."];
-            }
-
-            return Problems.Validation(missing);
+            return missing;
         }
 
         for (var attempt = 1; ; attempt++)
@@ -61,7 +50,7 @@ public static class PasswordsApi
                 return Problems.Unauthorized();
             }
 
-            if (PasswordPolicy.Check(input.NewPassword, user.Email) is { } reason)
+            if (PasswordPolicy.Check(input.NewPassword!, user.Email) is { } reason)
             {
                 return Problems.Validation("newPassword", reason);
             }
@@ -74,14 +63,14 @@ public static class PasswordsApi
                 return Problems.TooManyRequests(wait);
             }
 
-            if (await passwords.VerifyAsync(user.PasswordHash, input.OldPassword, cancellationToken) == PasswordVerification.Failed)
+            if (await passwords.VerifyAsync(user.PasswordHash, input.OldPassword!, cancellationToken) == PasswordVerification.Failed)
             {
                 await throttle.RecordFailureAsync(emailKey, cancellationToken);
                 AuthEvents.PasswordChangeRefused(logger, user.PartitionKey);
                 return Problems.Validation("oldPassword", "Incorrect password.");
             }
 
-            var hash = await passwords.HashAsync(input.NewPassword, cancellationToken);
+            var hash = await passwords.HashAsync(input.NewPassword!, cancellationToken);
             // ETag-guarded: a concurrent change makes this one start over and verify against the new hash.
             if (!await users.TryUpdatePasswordHashAsync(user, hash, passwordChanged: true, cancellationToken))
             {

@@ -70,25 +70,14 @@ public static partial class RecoveryApi
         }
 
         var input = body.Value!;
-        if (string.IsNullOrEmpty(input.Token) || input.NewPassword is null)
+        if (Problems.Required(("token", string.IsNullOrEmpty(input.Token)), ("newPassword", input.NewPassword is null)) is { } missing)
         {
-            var missing = new Dictionary<string, string[]>();
-            if (string.IsNullOrEmpty(input.Token))
-            {
-                missing["token"] = ["Is required."];
-            }
-
-            if (input.NewPassword is null)
-            {
-                missing["newPassword"] = ["Is required."];
-            }
-
-            return Problems.Validation(missing);
+            return missing;
         }
 
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var (lookup, reset) = await resets.FindAsync(input.Token, cancellationToken);
+            var (lookup, reset) = await resets.FindAsync(input.Token!, cancellationToken);
             switch (lookup)
             {
                 case ResetLookup.NotFound:
@@ -104,7 +93,7 @@ public static partial class RecoveryApi
             }
 
             // Checked before the token is spent: a refused password loses nothing.
-            if (PasswordPolicy.Check(input.NewPassword, user.Email) is { } reason)
+            if (PasswordPolicy.Check(input.NewPassword!, user.Email) is { } reason)
             {
                 return Problems.Validation("newPassword", reason);
             }
@@ -114,7 +103,7 @@ public static partial class RecoveryApi
                 continue; // Changed meanwhile: look again (used by a concurrent reset -> 404).
             }
 
-            var hash = await passwords.HashAsync(input.NewPassword, cancellationToken);
+            var hash = await passwords.HashAsync(input.NewPassword!, cancellationToken);
             await SetPasswordAsync(users, user, hash, cancellationToken);
             var revoked = await tokens.DeleteAllAsync(user.PartitionKey, keepTokenId: null, cancellationToken);
             await resets.DeleteOthersAsync(user.PartitionKey, reset.RowKey, cancellationToken);
