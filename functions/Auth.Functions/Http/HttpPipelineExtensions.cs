@@ -41,7 +41,8 @@ public static class HttpPipelineExtensions
     {
         foreach (var status in statusCodes)
         {
-            builder.ProducesProblem(status);
+            // Our problem body (with its stable `code` and `errors`), not the framework's ProblemDetails.
+            builder.Produces<ProblemBody>(status, "application/problem+json");
         }
 
         return builder;

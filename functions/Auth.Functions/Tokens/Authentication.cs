@@ -121,5 +121,6 @@ public static class CallerExtensions
     public static Caller GetCaller(this HttpContext context) =>
         context.Features.Get<Caller>() ?? throw new InvalidOperationException("The endpoint is not behind RequireKeyFilter.");
 
-    public static RouteGroupBuilder RequireKey(this RouteGroupBuilder group) => group.AddEndpointFilter<RequireKeyFilter>();
+    public static RouteGroupBuilder RequireKey(this RouteGroupBuilder group) =>
+        group.AddEndpointFilter<RequireKeyFilter>().WithMetadata(new Hosting.RequiresKeyMetadata());
 }

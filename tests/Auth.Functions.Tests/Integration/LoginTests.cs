@@ -220,6 +220,27 @@ public sealed class LoginTests
     }
 
     [Fact]
+    public async Task ABurstBeyondTheHashingBoundIsToldToRetryInsteadOfQueueingWithoutLimit()
+    {
+        await using var app = await AuthApp.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["PasswordHashing:MaxConcurrency"] = "1",
+            ["PasswordHashing:QueueTimeout"] = "00:00:00.010",
+        });
+        var api = app.Api();
+        await api.RegisterAsync("burst@example.com", "correct horse battery");
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ =>
+            api.PostAsync("/api/auth/login", new { email = "burst@example.com", password = "correct horse battery" })));
+
+        Assert.Contains(responses, r => r.StatusCode == HttpStatusCode.OK);
+        var refused = responses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+        Assert.NotEmpty(refused);
+        Assert.All(refused, r => Assert.NotNull(r.Headers.RetryAfter));
+        Assert.Equal(12, responses.Count(r => r.StatusCode is HttpStatusCode.OK or HttpStatusCode.TooManyRequests));
+    }
+
+    [Fact]
     public async Task AStoredHashIsArgon2idWithAtLeastTheOwaspBaseline()
     {
         await using var app = await AuthApp.StartAsync();

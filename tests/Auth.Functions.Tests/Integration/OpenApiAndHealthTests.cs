@@ -37,5 +37,15 @@ public sealed class OpenApiAndHealthTests
             Assert.NotNull(operation);
             Assert.Equal(function.Name, (string?)operation!["operationId"]);
         }
+
+        // Key-protected operations say so; anonymous ones do not.
+        Assert.NotNull(document["components"]!["securitySchemes"]!["bearerKey"]);
+        Assert.NotNull(paths["/api/auth/me"]!["get"]!["security"]);
+        Assert.NotNull(paths["/api/tokens"]!["post"]!["security"]);
+        Assert.Null(paths["/api/auth/register"]!["post"]!["security"]);
+        // Errors are documented as the problem body apps receive, code included.
+        var problem = paths["/api/auth/register"]!["post"]!["responses"]!["409"]!["content"]!["application/problem+json"]!["schema"]!;
+        var schemaName = ((string)problem["$ref"]!).Split('/')[^1];
+        Assert.NotNull(document["components"]!["schemas"]![schemaName]!["properties"]!["code"]);
     }
 }
