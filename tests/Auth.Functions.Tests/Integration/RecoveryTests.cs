@@ -1,18 +1,15 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using Auth.Functions.Email;
-using Auth.Functions.Recovery;
 using Auth.Functions.Tests.Infrastructure;
-using Azure.Storage.Queues;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Auth.Functions.Tests.Integration;
 
+/// <summary>Forgot and reset password, end to end through the API (a capturing sender stands in for mail).</summary>
 public sealed class RecoveryTests
 {
-    private const string NewPassword = "a freshly reset passphrase";
+    internal const string NewPassword = "a freshly reset passphrase";
 
-    private static async Task<string> ForgotAndReadTokenAsync(AuthApp app, string email, int count = 1)
+    internal static async Task<string> ForgotAndReadTokenAsync(AuthApp app, string email, int count = 1)
     {
         await (await app.Api().PostAsync("/api/auth/password/forgot", new { email })).ShouldBe(HttpStatusCode.Accepted);
         return CapturingEmailSender.TokenIn(await app.Mail.WaitForAsync(email, count));
@@ -194,95 +191,6 @@ public sealed class RecoveryTests
     }
 
     [Fact]
-    public async Task AHundredForgotRequestsInAMinuteGetTheSame202AndAtMostOneEmail()
-    {
-        await using var app = await AuthApp.StartAsync();
-        var (email, _, _, _) = await app.Api().NewUserAsync();
-
-        var responses = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => app.Api().PostAsync("/api/auth/password/forgot", new { email })));
-
-        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
-        Assert.Single(responses.Select(r => r.Content.ReadAsStringAsync().Result).Distinct());
-        await app.Mail.WaitForAsync(email);
-        await WaitForEmptyQueueAsync(app);
-        Assert.Single(app.Mail.Sent, m => m.To == email);
-    }
-
-    [Fact]
-    public async Task AnotherEmailIsAllowedAfterTheIntervalAndOnlyTheNewestUnusedLinksBothWorkUntilOneIsUsed()
-    {
-        var clock = AuthApp.NewClock();
-        await using var app = await AuthApp.StartAsync(clock);
-        var (email, _, _, _) = await app.Api().NewUserAsync();
-        var first = await ForgotAndReadTokenAsync(app, email);
-
-        clock.Advance(TimeSpan.FromMinutes(2));
-        var second = await ForgotAndReadTokenAsync(app, email, count: 2);
-        await (await app.Api().PostAsync("/api/auth/password/reset", new { token = second, newPassword = NewPassword })).ShouldBe(HttpStatusCode.NoContent);
-
-        // A successful reset kills every other outstanding link of the account.
-        await (await app.Api().PostAsync("/api/auth/password/reset", new { token = first, newPassword = "some other passphrase" }))
-            .ShouldBeProblem(HttpStatusCode.NotFound, "reset_token_not_found");
-    }
-
-    [Fact]
-    public async Task TheSameQueueMessageDeliveredTwiceSendsOneEmail()
-    {
-        await using var app = await AuthApp.StartAsync();
-        var (email, _, _, _) = await app.Api().NewUserAsync();
-        var worker = app.Services.GetRequiredService<ResetEmailWorker>();
-        var message = new ResetRequestMessage(Auth.Functions.Tokens.Keys.NewId(), Auth.Functions.Accounts.EmailAddress.KeyOf(email));
-
-        Assert.Equal("sent", await worker.ProcessAsync(message, CancellationToken.None));
-        Assert.Equal("already-sent", await worker.ProcessAsync(message, CancellationToken.None));
-
-        Assert.Single(app.Mail.Sent, m => m.To == email);
-    }
-
-    [Fact]
-    public async Task ARedeliveryAfterAFailedSendMintsANewLinkAndTheEarlierOneNeverWorks()
-    {
-        var sender = new FailingSender(failures: 1);
-        await using var app = await AuthApp.StartAsync(emailSender: sender);
-        var (email, _, _, _) = await app.Api().NewUserAsync();
-        var worker = app.Services.GetRequiredService<ResetEmailWorker>();
-        var message = new ResetRequestMessage(Auth.Functions.Tokens.Keys.NewId(), Auth.Functions.Accounts.EmailAddress.KeyOf(email));
-
-        await Assert.ThrowsAsync<EmailSendException>(() => worker.ProcessAsync(message, CancellationToken.None));
-        Assert.Equal("sent", await worker.ProcessAsync(message, CancellationToken.None));
-
-        var (lost, delivered) = (sender.Attempts[0], sender.Attempts[1]);
-        Assert.NotEqual(lost.IdempotencyKey, delivered.IdempotencyKey);
-        await (await app.Api().PostAsync("/api/auth/password/reset", new { token = CapturingEmailSender.TokenIn(lost), newPassword = NewPassword }))
-            .ShouldBeProblem(HttpStatusCode.NotFound, "reset_token_not_found");
-        await (await app.Api().PostAsync("/api/auth/password/reset", new { token = CapturingEmailSender.TokenIn(delivered), newPassword = NewPassword }))
-            .ShouldBe(HttpStatusCode.NoContent);
-    }
-
-    [Fact]
-    public async Task AMessageThatAlwaysFailsEndsInThePoisonQueueAfterFiveDeliveries()
-    {
-        var sender = new FailingSender(failures: int.MaxValue);
-        await using var app = await AuthApp.StartAsync(emailSender: sender);
-        var (email, _, _, _) = await app.Api().NewUserAsync();
-
-        await (await app.Api().PostAsync("/api/auth/password/forgot", new { email })).ShouldBe(HttpStatusCode.Accepted);
-
-        var poison = PoisonQueue(app);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline && (await poison.PeekMessagesAsync()).Value.Length == 0)
-        {
-            await Task.Delay(100);
-        }
-
-        Assert.Single((await poison.PeekMessagesAsync()).Value);
-        Assert.Equal(5, sender.Attempts.Count);
-        Assert.Contains(app.Logs.Lines, l => l.EventId == 202 && l.Level == Microsoft.Extensions.Logging.LogLevel.Error);
-        Assert.Equal(5, app.Logs.Lines.Count(l => l.EventId == 201 && l.Level == Microsoft.Extensions.Logging.LogLevel.Error));
-        Assert.Empty((await Queue(app).PeekMessagesAsync()).Value);
-    }
-
-    [Fact]
     public async Task NoLogLineOfAFullFlowHoldsAPasswordKeyTokenOrHash()
     {
         await using var app = await AuthApp.StartAsync();
@@ -330,59 +238,5 @@ public sealed class RecoveryTests
         Assert.DoesNotContain("afs_reset_x", html, StringComparison.Ordinal);
         var nonce = Regex.Match(csp, "'nonce-([^']+)'").Groups[1].Value;
         Assert.Contains($"<script nonce=\"{nonce}\">", html, StringComparison.Ordinal);
-    }
-
-    private static QueueClient Queue(AuthApp app) => app.Services.GetRequiredService<ResetQueue>().Client;
-
-    private static QueueClient PoisonQueue(AuthApp app) =>
-        app.Services.GetRequiredService<QueueServiceClient>().GetQueueClient(Queue(app).Name + "-poison");
-
-    private static async Task WaitForEmptyQueueAsync(AuthApp app)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            var properties = await Queue(app).GetPropertiesAsync();
-            if (properties.Value.ApproximateMessagesCount == 0)
-            {
-                await Task.Delay(300); // the last one may still be in flight
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException("The reset queue did not drain.");
-    }
-
-    /// <summary>Fails the first <paramref name="failures"/> sends; keeps every attempt.</summary>
-    private sealed class FailingSender(int failures) : IEmailSender
-    {
-        private readonly List<EmailMessage> _attempts = [];
-
-        public List<EmailMessage> Attempts
-        {
-            get
-            {
-                lock (_attempts)
-                {
-                    return _attempts.ToList();
-                }
-            }
-        }
-
-        public Task SendAsync(EmailMessage message, CancellationToken cancellationToken)
-        {
-            lock (_attempts)
-            {
-                _attempts.Add(message);
-                if (_attempts.Count <= failures)
-                {
-                    throw new EmailSendException("The provider is down (test).");
-                }
-            }
-
-            return Task.CompletedTask;
-        }
     }
 }
