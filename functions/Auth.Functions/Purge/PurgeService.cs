@@ -28,51 +28,71 @@ public sealed class PurgeService(AuthTables tables, ExpiryIndex expiry, TimeProv
     {
         var now = clock.GetUtcNow();
         var counts = new Counts();
-        var done = new Dictionary<string, List<string>>();
+        var chunk = new List<ExpiryEntity>(BatchSize);
         var filter = TableClient.CreateQueryFilter($"PartitionKey le {ExpiryIndex.BucketOf(now)}");
         await foreach (var index in tables.Expiry.QueryAsync<ExpiryEntity>(filter, cancellationToken: cancellationToken))
         {
             counts.Read++;
-            if (!await HandleAsync(index, now, counts, cancellationToken))
+            chunk.Add(index);
+            if (chunk.Count == BatchSize)
             {
-                continue; // Not due yet and already indexed where it belongs.
-            }
-
-            if (!done.TryGetValue(index.PartitionKey, out var rows))
-            {
-                done[index.PartitionKey] = rows = [];
-            }
-
-            rows.Add(index.RowKey);
-            if (rows.Count == BatchSize)
-            {
-                await DropIndexRowsAsync(index.PartitionKey, rows, cancellationToken);
-                rows.Clear();
+                await ProcessChunkAsync(chunk, now, counts, cancellationToken);
+                chunk.Clear();
             }
         }
 
-        foreach (var (partition, rows) in done)
-        {
-            await DropIndexRowsAsync(partition, rows, cancellationToken);
-        }
-
+        await ProcessChunkAsync(chunk, now, counts, cancellationToken);
         return new PurgeResult(counts.Sessions, counts.ApiKeys, counts.Resets, counts.Orphans, counts.Throttles, counts.Deferred, counts.Read);
     }
 
+    /// <summary>Decides on each target, deletes the due ones in per-partition batches, then drops their index rows.</summary>
+    private async Task ProcessChunkAsync(List<ExpiryEntity> chunk, DateTimeOffset now, Counts counts, CancellationToken cancellationToken)
+    {
+        var deletes = new List<PendingDelete>();
+        var done = new List<ExpiryEntity>();
+        foreach (var index in chunk)
+        {
+            if (await HandleAsync(index, now, counts, deletes, cancellationToken))
+            {
+                done.Add(index);
+            }
+        }
+
+        // Two index rows may point at one target (a reset re-minted into a later hour): delete it once.
+        var distinct = deletes.DistinctBy(d => (d.Table.Name, d.Entity.PartitionKey, d.Entity.RowKey));
+        foreach (var group in distinct.GroupBy(d => (d.Table.Name, d.Entity.PartitionKey)))
+        {
+            foreach (var batch in group.Chunk(BatchSize))
+            {
+                await DeleteTargetsAsync(batch, cancellationToken);
+            }
+        }
+
+        foreach (var group in done.GroupBy(i => i.PartitionKey))
+        {
+            await DropIndexRowsAsync(group.Key, group.Select(i => i.RowKey).ToList(), cancellationToken);
+        }
+    }
+
     /// <summary>Handles the target of one index row; true when the index row can go.</summary>
-    private async Task<bool> HandleAsync(ExpiryEntity index, DateTimeOffset now, Counts counts, CancellationToken cancellationToken)
+    private async Task<bool> HandleAsync(ExpiryEntity index, DateTimeOffset now, Counts counts, List<PendingDelete> deletes, CancellationToken cancellationToken)
     {
         var (kind, partition, row) = ExpiryIndex.Parse(index.RowKey);
-        DateTimeOffset? due = kind switch
+        var (due, delete) = kind switch
         {
             ExpiryKind.Token => await TokenDueAsync(partition, row, now, counts, cancellationToken),
             ExpiryKind.Reset => await ResetDueAsync(partition, row, now, counts, cancellationToken),
             ExpiryKind.EmailIndex => await EmailIndexDueAsync(partition, now, counts, cancellationToken),
             _ => await ThrottleDueAsync(partition, row, now, counts, cancellationToken),
         };
+        if (delete is not null)
+        {
+            deletes.Add(delete);
+        }
+
         if (due is null)
         {
-            return true; // Deleted, or gone already.
+            return true; // Due (deleted below), or gone already.
         }
 
         // Not due yet (a re-minted reset, a counter still in use, the current hour's bucket):
@@ -87,83 +107,61 @@ public sealed class PurgeService(AuthTables tables, ExpiryIndex expiry, TimeProv
         return true;
     }
 
-    private async Task<DateTimeOffset?> TokenDueAsync(string partition, string row, DateTimeOffset now, Counts counts, CancellationToken cancellationToken)
+    private async Task<(DateTimeOffset?, PendingDelete?)> TokenDueAsync(string partition, string row, DateTimeOffset now, Counts counts, CancellationToken cancellationToken)
     {
         var found = await tables.Users.GetEntityIfExistsAsync<TokenEntity>(partition, row, cancellationToken: cancellationToken);
         if (!found.HasValue || found.Value!.Expires is not { } expires)
         {
-            return null; // Gone, or permanent (nothing to purge).
+            return (null, null); // Gone, or permanent (nothing to purge).
         }
 
-        if (expires > now)
-        {
-            return expires;
-        }
-
-        if (await DeleteAsync(tables.Users, found.Value, cancellationToken))
-        {
-            _ = found.Value.Type == "session" ? counts.Sessions++ : counts.ApiKeys++;
-        }
-
-        return null;
+        var token = found.Value;
+        return expires > now
+            ? (expires, null)
+            : (null, new PendingDelete(tables.Users, token, () => _ = token.Type == "session" ? counts.Sessions++ : counts.ApiKeys++));
     }
 
-    private async Task<DateTimeOffset?> ResetDueAsync(string partition, string row, DateTimeOffset now, Counts counts, CancellationToken cancellationToken)
+    private async Task<(DateTimeOffset?, PendingDelete?)> ResetDueAsync(string partition, string row, DateTimeOffset now, Counts counts, CancellationToken cancellationToken)
     {
         var found = await tables.Resets.GetEntityIfExistsAsync<ResetTokenEntity>(partition, row, cancellationToken: cancellationToken);
         if (!found.HasValue)
         {
-            return null;
+            return (null, null);
         }
 
         var reset = found.Value!;
-        if (reset.State != ResetTokenEntity.Used && reset.Expires > now)
-        {
-            return reset.Expires;
-        }
-
-        if (await DeleteAsync(tables.Resets, reset, cancellationToken))
-        {
-            counts.Resets++;
-        }
-
-        return null;
+        return reset.State != ResetTokenEntity.Used && reset.Expires > now
+            ? (reset.Expires, null)
+            : (null, new PendingDelete(tables.Resets, reset, () => counts.Resets++));
     }
 
-    private async Task<DateTimeOffset?> EmailIndexDueAsync(string emailKey, DateTimeOffset now, Counts counts, CancellationToken cancellationToken)
+    private async Task<(DateTimeOffset?, PendingDelete?)> EmailIndexDueAsync(string emailKey, DateTimeOffset now, Counts counts, CancellationToken cancellationToken)
     {
         var found = await tables.Emails.GetEntityIfExistsAsync<EmailIndexEntity>(emailKey, "", cancellationToken: cancellationToken);
         if (!found.HasValue)
         {
-            return null;
+            return (null, null);
         }
 
         var index = found.Value!;
         var user = await tables.Users.GetEntityIfExistsAsync<TableEntity>(index.UserId, UserEntity.Row, select: ["PartitionKey"], cancellationToken: cancellationToken);
         if (user.HasValue)
         {
-            return null; // A complete registration: nothing to do.
+            return (null, null); // A complete registration: nothing to do.
         }
 
-        if (index.Created + UserStore.OrphanAge > now)
-        {
-            return index.Created + UserStore.OrphanAge; // Maybe a registration still in flight.
-        }
-
-        if (await DeleteAsync(tables.Emails, index, cancellationToken))
-        {
-            counts.Orphans++;
-        }
-
-        return null;
+        var orphanAt = index.Created + UserStore.OrphanAge;
+        return orphanAt > now
+            ? (orphanAt, null) // Maybe a registration still in flight.
+            : (null, new PendingDelete(tables.Emails, index, () => counts.Orphans++));
     }
 
-    private async Task<DateTimeOffset?> ThrottleDueAsync(string partition, string row, DateTimeOffset now, Counts counts, CancellationToken cancellationToken)
+    private async Task<(DateTimeOffset?, PendingDelete?)> ThrottleDueAsync(string partition, string row, DateTimeOffset now, Counts counts, CancellationToken cancellationToken)
     {
         var found = await tables.Throttles.GetEntityIfExistsAsync<TableEntity>(partition, row, cancellationToken: cancellationToken);
         if (!found.HasValue)
         {
-            return null;
+            return (null, null);
         }
 
         var entity = found.Value!;
@@ -172,17 +170,44 @@ public sealed class PurgeService(AuthTables tables, ExpiryIndex expiry, TimeProv
             : partition == ResetEmailThrottle.Everyone
                 ? entity.GetDateTimeOffset(nameof(EmailThrottleEntity.WindowStart)).GetValueOrDefault() + TimeSpan.FromMinutes(1)
                 : entity.GetDateTimeOffset(nameof(EmailThrottleEntity.WindowStart)).GetValueOrDefault() + TimeSpan.FromHours(1);
-        if (staleAt > now)
+        return staleAt > now
+            ? (staleAt, null)
+            : (null, new PendingDelete(tables.Throttles, entity, () => counts.Throttles++));
+    }
+
+    /// <summary>
+    /// Deletes targets of one partition in one transaction. A batch is all-or-nothing, so when one row
+    /// changed or went away meanwhile the rest are deleted one by one.
+    /// </summary>
+    private static async Task DeleteTargetsAsync(PendingDelete[] batch, CancellationToken cancellationToken)
+    {
+        var table = batch[0].Table;
+        if (batch.Length > 1)
         {
-            return staleAt;
+            try
+            {
+                await table.SubmitTransactionAsync(
+                    batch.Select(d => new TableTransactionAction(TableTransactionActionType.Delete, d.Entity, d.Entity.ETag)),
+                    cancellationToken);
+                foreach (var delete in batch)
+                {
+                    delete.Count();
+                }
+
+                return;
+            }
+            catch (TableTransactionFailedException e) when (e.Status is 404 or 412)
+            {
+            }
         }
 
-        if (await DeleteAsync(tables.Throttles, entity, cancellationToken))
+        foreach (var delete in batch)
         {
-            counts.Throttles++;
+            if (await DeleteAsync(table, delete.Entity, cancellationToken))
+            {
+                delete.Count();
+            }
         }
-
-        return null;
     }
 
     /// <summary>ETag-guarded: a row that changed since it was read (a new failure, a re-mint) is left for the next run.</summary>
@@ -220,6 +245,8 @@ public sealed class PurgeService(AuthTables tables, ExpiryIndex expiry, TimeProv
             }
         }
     }
+
+    private sealed record PendingDelete(TableClient Table, ITableEntity Entity, Action Count);
 
     private sealed class Counts
     {
