@@ -19,7 +19,9 @@ public sealed record Caller(string UserId, TokenEntity Token)
 /// </summary>
 public sealed class KeyAuthenticator(TokenStore tokens, UserStore users)
 {
-    private const int MaxHeaderLength = 1024;
+    // Room for Basic with a 254-character email and a 256-code-point password (up to 1 KiB of UTF-8),
+    // base64-encoded; anything longer is refused before it is decoded.
+    private const int MaxHeaderLength = 2048;
 
     public async Task<Caller?> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -71,7 +73,7 @@ public sealed class KeyAuthenticator(TokenStore tokens, UserStore users)
             return false;
         }
 
-        Span<byte> decoded = stackalloc byte[MaxHeaderLength];
+        Span<byte> decoded = stackalloc byte[MaxHeaderLength * 3 / 4];
         if (!Convert.TryFromBase64String(value.Parameter.Trim(), decoded, out var written))
         {
             return false;

@@ -143,6 +143,18 @@ public sealed class LoginTests
         Assert.Equal("Basic realm=\"auth\"", missing.Headers.WwwAuthenticate.ToString());
     }
 
+    [Fact]
+    public async Task LoginBasicTakesTheLongestAllowedPasswordWithALongEmail()
+    {
+        await using var app = await AuthApp.StartAsync();
+        var api = app.Api();
+        var email = new string('a', 64) + "@" + new string('b', 60) + "." + new string('c', 60) + "." + new string('d', 50) + ".example.com";
+        var password = string.Concat(Enumerable.Repeat("🔑", 256));
+        await api.RegisterAsync(email, password);
+
+        await (await Basic(api, email, password)).ShouldBe(HttpStatusCode.OK);
+    }
+
     private static Task<HttpResponseMessage> Basic(Api api, string user, string password)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, "/api/auth/login");
