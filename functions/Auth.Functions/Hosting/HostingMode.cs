@@ -25,6 +25,12 @@ public static class HostingModeExtensions
     public static WebApplicationBuilder UseHostingMode(this WebApplicationBuilder builder, HostingMode mode)
     {
         builder.Services.AddSingleton(mode);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            // Bodies over 16 KiB are refused by the API anyway; this bounds what a client can make us read.
+            kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
+        });
         if (mode.CustomHandlerPort is int port)
         {
             // The host forwards to 127.0.0.1:{port} over plain http; an inherited ASPNETCORE_URLS must not win.

@@ -83,6 +83,13 @@ public sealed class HostingModeTests
 
         await health.ShouldBe(HttpStatusCode.OK);
         Assert.Equal("healthy", (string?)(await health.Json())["status"]);
+        Assert.False(health.Headers.Contains("Server"));
+
+        // Far over the cap: refused as too large, as a problem, without reading it all.
+        var huge = new ByteArrayContent(new byte[2 * 1024 * 1024]);
+        huge.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        var tooLarge = await http.PostAsync("/api/auth/login", huge);
+        await tooLarge.ShouldBeProblem(HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
     }
 
     [Theory]
