@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -10,7 +9,8 @@ public readonly record struct Body<T>(T? Value, ApiProblem? Problem) where T : c
 
 /// <summary>
 /// Reads JSON bodies under the contract's rules: 16 KiB cap (checked before anything is parsed or
-/// hashed), <c>application/json</c> only, strict types, unknown fields ignored.
+/// hashed), strict types, unknown fields ignored. The media type is matched earlier, by routing,
+/// from each endpoint's <c>Accepts</c> metadata (a mismatch is 415 <c>unsupported_media_type</c>).
 /// </summary>
 public static class JsonBody
 {
@@ -24,7 +24,8 @@ public static class JsonBody
             return new(null, Problems.PayloadTooLarge());
         }
 
-        if (!IsJson(request.ContentType))
+        // Routing refuses other media types but lets a body with no Content-Type through.
+        if (string.IsNullOrEmpty(request.ContentType))
         {
             return new(null, Problems.UnsupportedMediaType());
         }
@@ -57,22 +58,5 @@ public static class JsonBody
         {
             ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
         }
-    }
-
-    private static bool IsJson(string? contentType)
-    {
-        if (!MediaTypeHeaderValue.TryParse(contentType, out var media) || media.MediaType is null)
-        {
-            return false;
-        }
-
-        if (media.CharSet is { Length: > 0 } charset && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase))
-        {
-            return false;
-        }
-
-        return media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
-            || (media.MediaType.StartsWith("application/", StringComparison.OrdinalIgnoreCase)
-                && media.MediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
     }
 }

@@ -19,10 +19,11 @@ public sealed class Api(HttpClient http, string? key)
 
     public Task<HttpResponseMessage> DeleteAsync(string path) => SendAsync(HttpMethod.Delete, path, null);
 
-    public Task<HttpResponseMessage> PostRawAsync(string path, string content, string contentType = "application/json")
+    /// <summary>Posts the text as it is; a null content type sends no Content-Type header at all.</summary>
+    public Task<HttpResponseMessage> PostRawAsync(string path, string content, string? contentType = "application/json")
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(content, Encoding.UTF8) };
-        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        request.Content.Headers.ContentType = contentType is null ? null : MediaTypeHeaderValue.Parse(contentType);
         return SendAsync(request);
     }
 

@@ -68,16 +68,30 @@ public sealed class InputHandlingTests
     }
 
     [Theory]
+    [InlineData(null)]
     [InlineData("text/plain")]
     [InlineData("application/x-www-form-urlencoded")]
     [InlineData("application/xml")]
-    public async Task ABodyThatIsNotJsonIs415(string contentType)
+    public async Task ABodyThatIsNotJsonIs415(string? contentType)
     {
         await using var app = await AuthApp.StartAsync();
 
         var response = await app.Api().PostRawAsync("/api/auth/register", """{"email":"a@example.com","password":"correct horse battery"}""", contentType);
 
         await response.ShouldBeProblem(HttpStatusCode.UnsupportedMediaType, "unsupported_media_type");
+    }
+
+    [Theory]
+    [InlineData("application/json; charset=utf-8")]
+    [InlineData("application/json; charset=\"utf-8\"")]
+    [InlineData("APPLICATION/JSON")]
+    public async Task JsonWithParametersOrOtherCaseIsAccepted(string contentType)
+    {
+        await using var app = await AuthApp.StartAsync();
+
+        var response = await app.Api().PostRawAsync("/api/auth/register", """{"email":"ct@example.com","password":"correct horse battery"}""", contentType);
+
+        await response.ShouldBe(HttpStatusCode.Created);
     }
 
     [Fact]
