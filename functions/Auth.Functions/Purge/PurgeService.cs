@@ -1,7 +1,6 @@
 using Auth.Functions.Accounts;
 using Auth.Functions.Recovery;
 using Auth.Functions.Storage;
-using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 
@@ -22,19 +21,17 @@ public sealed record PurgeResult(int Sessions, int ApiKeys, int ResetTokens, int
 /// </summary>
 public sealed class PurgeService(AuthTables tables, ExpiryIndex expiry, TimeProvider clock, IOptions<LoginThrottleOptions> loginThrottle)
 {
-    private const int BatchSize = 100;
-
     public async Task<PurgeResult> RunAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var counts = new Counts();
-        var chunk = new List<ExpiryEntity>(BatchSize);
+        var chunk = new List<ExpiryEntity>(TableBatch.MaxOperations);
         var filter = TableClient.CreateQueryFilter($"PartitionKey le {ExpiryIndex.BucketOf(now)}");
         await foreach (var index in tables.Expiry.QueryAsync<ExpiryEntity>(filter, cancellationToken: cancellationToken))
         {
             counts.Read++;
             chunk.Add(index);
-            if (chunk.Count == BatchSize)
+            if (chunk.Count == TableBatch.MaxOperations)
             {
                 await ProcessChunkAsync(chunk, now, counts, cancellationToken);
                 chunk.Clear();
@@ -58,20 +55,23 @@ public sealed class PurgeService(AuthTables tables, ExpiryIndex expiry, TimeProv
             }
         }
 
-        // Two index rows may point at one target (a reset re-minted into a later hour): delete it once.
-        var distinct = deletes.DistinctBy(d => (d.Table.Name, d.Entity.PartitionKey, d.Entity.RowKey));
-        foreach (var group in distinct.GroupBy(d => (d.Table.Name, d.Entity.PartitionKey)))
+        // ETag-guarded: a target that changed since it was read (a new failure, a re-mint) is left
+        // for the next run. Two index rows may point at one target (a reset re-minted into a later
+        // hour): it is deleted, and counted, once.
+        foreach (var byTable in deletes.GroupBy(d => d.Table))
         {
-            foreach (var batch in group.Chunk(BatchSize))
+            var deleted = (await TableBatch.DeleteAsync(byTable.Key, byTable.Select(d => d.Entity), cancellationToken))
+                .ToHashSet(ReferenceEqualityComparer.Instance);
+            foreach (var delete in byTable.Where(d => deleted.Contains(d.Entity)))
             {
-                await DeleteTargetsAsync(batch, cancellationToken);
+                delete.Count();
             }
         }
 
-        foreach (var group in done.GroupBy(i => i.PartitionKey))
-        {
-            await DropIndexRowsAsync(group.Key, group.Select(i => i.RowKey).ToList(), cancellationToken);
-        }
+        // Only now that their targets are handled (a run cut off before this line leaves index rows
+        // the next run handles again, harmlessly), and with the ETags they were read with: a row
+        // rewritten meanwhile (a re-mint into the same hour) stays for the next run.
+        await TableBatch.DeleteAsync(tables.Expiry, done, cancellationToken);
     }
 
     /// <summary>Handles the target of one index row; true when the index row can go.</summary>
@@ -173,77 +173,6 @@ public sealed class PurgeService(AuthTables tables, ExpiryIndex expiry, TimeProv
         return staleAt > now
             ? (staleAt, null)
             : (null, new PendingDelete(tables.Throttles, entity, () => counts.Throttles++));
-    }
-
-    /// <summary>
-    /// Deletes targets of one partition in one transaction. A batch is all-or-nothing, so when one row
-    /// changed or went away meanwhile the rest are deleted one by one.
-    /// </summary>
-    private static async Task DeleteTargetsAsync(PendingDelete[] batch, CancellationToken cancellationToken)
-    {
-        var table = batch[0].Table;
-        if (batch.Length > 1)
-        {
-            try
-            {
-                await table.SubmitTransactionAsync(
-                    batch.Select(d => new TableTransactionAction(TableTransactionActionType.Delete, d.Entity, d.Entity.ETag)),
-                    cancellationToken);
-                foreach (var delete in batch)
-                {
-                    delete.Count();
-                }
-
-                return;
-            }
-            catch (TableTransactionFailedException e) when (e.Status is 404 or 412)
-            {
-            }
-        }
-
-        foreach (var delete in batch)
-        {
-            if (await DeleteAsync(table, delete.Entity, cancellationToken))
-            {
-                delete.Count();
-            }
-        }
-    }
-
-    /// <summary>ETag-guarded: a row that changed since it was read (a new failure, a re-mint) is left for the next run.</summary>
-    private static async Task<bool> DeleteAsync(TableClient table, ITableEntity entity, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var response = await table.DeleteEntityAsync(entity.PartitionKey, entity.RowKey, entity.ETag, cancellationToken);
-            return response.Status != 404;
-        }
-        catch (RequestFailedException e) when (StorageErrors.IsPreconditionFailed(e))
-        {
-            return false;
-        }
-    }
-
-    private async Task DropIndexRowsAsync(string partition, List<string> rows, CancellationToken cancellationToken)
-    {
-        if (rows.Count == 0)
-        {
-            return;
-        }
-
-        var actions = rows.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, r), ETag.All)).ToList();
-        try
-        {
-            await tables.Expiry.SubmitTransactionAsync(actions, cancellationToken);
-        }
-        catch (TableTransactionFailedException e) when (e.Status == 404)
-        {
-            // An overlapping run dropped some of them already.
-            foreach (var r in rows)
-            {
-                await tables.Expiry.DeleteEntityAsync(partition, r, ETag.All, cancellationToken);
-            }
-        }
     }
 
     private sealed record PendingDelete(TableClient Table, ITableEntity Entity, Action Count);

@@ -110,28 +110,15 @@ public sealed class ResetTokenStore(AuthTables tables, ExpiryIndex expiry, TimeP
     public async Task DeleteOthersAsync(string userId, string keepTokenId, CancellationToken cancellationToken)
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {userId}");
-        var actions = new List<TableTransactionAction>();
+        var others = new List<TableEntity>();
         await foreach (var row in tables.Resets.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
         {
             if (row.RowKey != keepTokenId)
             {
-                actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(userId, row.RowKey), ETag.All));
+                others.Add(new TableEntity(userId, row.RowKey) { ETag = ETag.All });
             }
         }
 
-        foreach (var chunk in actions.Chunk(100))
-        {
-            try
-            {
-                await tables.Resets.SubmitTransactionAsync(chunk, cancellationToken);
-            }
-            catch (TableTransactionFailedException e) when (e.Status == 404)
-            {
-                foreach (var action in chunk)
-                {
-                    await tables.Resets.DeleteEntityAsync(userId, action.Entity.RowKey, ETag.All, cancellationToken);
-                }
-            }
-        }
+        await TableBatch.DeleteAsync(tables.Resets, others, cancellationToken);
     }
 }

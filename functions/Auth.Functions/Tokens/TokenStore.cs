@@ -7,9 +7,6 @@ namespace Auth.Functions.Tokens;
 /// <summary>Sessions and API keys, in their owner's partition of the users table.</summary>
 public sealed class TokenStore(AuthTables tables, ExpiryIndex expiry, TimeProvider clock)
 {
-    /// <summary>Entity group transactions take at most 100 operations.</summary>
-    private const int BatchSize = 100;
-
     /// <summary>lastUsed is advisory; writing it on every request would double the cost of each call.</summary>
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(5);
 
@@ -113,39 +110,21 @@ public sealed class TokenStore(AuthTables tables, ExpiryIndex expiry, TimeProvid
         return response.Status != 404;
     }
 
-    /// <summary>Revokes every token of the user but <paramref name="keepTokenId"/>, in batches of 100.</summary>
+    /// <summary>Revokes every token of the user but <paramref name="keepTokenId"/>: one partition query, then batched deletes.</summary>
     public async Task<int> DeleteAllAsync(string userId, string? keepTokenId, CancellationToken cancellationToken)
     {
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {userId} and RowKey ge {TokenEntity.RowPrefix} and RowKey lt {TokenEntity.RowPrefixEnd}");
-        var rowKeys = new List<string>();
+        var keep = keepTokenId is null ? null : TokenEntity.RowKeyFor(keepTokenId);
+        var rows = new List<TableEntity>();
         await foreach (var row in tables.Users.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
         {
-            if (keepTokenId is null || row.RowKey != TokenEntity.RowKeyFor(keepTokenId))
+            if (row.RowKey != keep)
             {
-                rowKeys.Add(row.RowKey);
+                rows.Add(new TableEntity(userId, row.RowKey) { ETag = ETag.All });
             }
         }
 
-        foreach (var chunk in rowKeys.Chunk(BatchSize))
-        {
-            var actions = chunk
-                .Select(rk => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(userId, rk), ETag.All))
-                .ToList();
-            try
-            {
-                await tables.Users.SubmitTransactionAsync(actions, cancellationToken);
-            }
-            catch (TableTransactionFailedException e) when (e.Status == 404)
-            {
-                // Some token went away meanwhile (logout, purge) and a batch is all-or-nothing: finish one by one.
-                foreach (var rk in chunk)
-                {
-                    await tables.Users.DeleteEntityAsync(userId, rk, ETag.All, cancellationToken);
-                }
-            }
-        }
-
-        return rowKeys.Count;
+        return (await TableBatch.DeleteAsync(tables.Users, rows, cancellationToken)).Count;
     }
 }
