@@ -9,8 +9,7 @@ public sealed record FunctionDefinition(
     string? Route,
     IReadOnlyList<string> Methods,
     string? Schedule,
-    string? QueueName,
-    string? Connection);
+    string? QueueName);
 
 /// <summary>
 /// The function definitions (<c>*/function.json</c> under the app root) are the single source of
@@ -77,8 +76,7 @@ public sealed class FunctionManifest
             Str(trigger, "route"),
             methods,
             Str(trigger, "schedule"),
-            Str(trigger, "queueName"),
-            Str(trigger, "connection"));
+            Str(trigger, "queueName"));
     }
 
     private static string? Str(JsonElement e, string property) =>

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Auth.Functions.Hosting;
 
 public static class TriggerServiceCollectionExtensions
@@ -46,7 +44,6 @@ public static class TriggerServiceCollectionExtensions
             app.MapTimerInvocations();
         }
 
-        _ = app.Services.GetRequiredService<IOptions<QueueTriggerOptions>>();
         return app;
     }
 }

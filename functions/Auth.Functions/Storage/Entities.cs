@@ -5,15 +5,21 @@ namespace Auth.Functions.Storage;
 
 // Table entities never leave the storage layer: handlers turn them into DTOs.
 
+/// <summary>The keys and concurrency token every row has.</summary>
+public abstract class TableRow : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+}
+
 /// <summary>A user: PartitionKey = user id, RowKey = "user". Tokens live in the same partition.</summary>
-public sealed class UserEntity : ITableEntity
+public sealed class UserEntity : TableRow
 {
     public const string Row = "user";
 
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = Row;
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
+    public UserEntity() => RowKey = Row;
 
     public string Email { get; set; } = "";
     public string NormalizedEmail { get; set; } = "";
@@ -27,15 +33,10 @@ public sealed class UserEntity : ITableEntity
 /// A session or API key: PartitionKey = owner's user id, RowKey = "tok-" + token id. The key itself
 /// carries both ids, so validating it is one point read; listing is one partition query.
 /// </summary>
-public sealed class TokenEntity : ITableEntity
+public sealed class TokenEntity : TableRow
 {
     public const string RowPrefix = "tok-";
     public const string RowPrefixEnd = "tok."; // '.' sorts right after '-': the range holds exactly the tokens.
-
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
 
     public string Type { get; set; } = "";
     public string? Label { get; set; }
@@ -54,25 +55,15 @@ public sealed class TokenEntity : ITableEntity
 /// Email uniqueness lock: PartitionKey = SHA-256 of the normalised email, RowKey = "". Insert-only,
 /// so of two concurrent registrations exactly one insert wins.
 /// </summary>
-public sealed class EmailIndexEntity : ITableEntity
+public sealed class EmailIndexEntity : TableRow
 {
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
-
     public string UserId { get; set; } = "";
     public DateTimeOffset Created { get; set; }
 }
 
 /// <summary>Failed-login counter per normalised email (existing or not): PartitionKey = "login-" + email key.</summary>
-public sealed class LoginThrottleEntity : ITableEntity
+public sealed class LoginThrottleEntity : TableRow
 {
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
-
     public int Failures { get; set; }
     public DateTimeOffset LastFailure { get; set; }
 }
@@ -81,16 +72,11 @@ public sealed class LoginThrottleEntity : ITableEntity
 /// A password-reset token: PartitionKey = user id, RowKey = token id (= the id of the reset request
 /// that minted it, so a redelivered queue message finds its own token). Only the hash is stored.
 /// </summary>
-public sealed class ResetTokenEntity : ITableEntity
+public sealed class ResetTokenEntity : TableRow
 {
     public const string Pending = "pending";
     public const string Sent = "sent";
     public const string Used = "used";
-
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
 
     public byte[] KeyHash { get; set; } = [];
     public string State { get; set; } = Pending;
@@ -101,13 +87,8 @@ public sealed class ResetTokenEntity : ITableEntity
 }
 
 /// <summary>Reset emails sent to one account (PartitionKey = "reset-" + email key) or to everyone in one minute ("reset-all").</summary>
-public sealed class EmailThrottleEntity : ITableEntity
+public sealed class EmailThrottleEntity : TableRow
 {
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
-
     public DateTimeOffset LastSent { get; set; }
     public DateTimeOffset WindowStart { get; set; }
     public int SentInWindow { get; set; }
@@ -118,12 +99,4 @@ public sealed class EmailThrottleEntity : ITableEntity
 /// falls due (PartitionKey = "yyyyMMddHH" UTC), so the purge reads only what is due, never the
 /// whole store. RowKey = "{kind}_{target partition}_{target row}".
 /// </summary>
-public sealed class ExpiryEntity : ITableEntity
-{
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
-
-    public DateTimeOffset Due { get; set; }
-}
+public sealed class ExpiryEntity : TableRow;

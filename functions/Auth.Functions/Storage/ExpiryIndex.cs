@@ -44,7 +44,7 @@ public sealed class ExpiryIndex(AuthTables tables)
 
     public async Task AddAsync(DateTimeOffset due, ExpiryKind kind, string partition, string row, CancellationToken cancellationToken)
     {
-        var entity = new ExpiryEntity { PartitionKey = BucketOf(due), RowKey = RowKeyOf(kind, partition, row), Due = due };
+        var entity = new ExpiryEntity { PartitionKey = BucketOf(due), RowKey = RowKeyOf(kind, partition, row) };
         // Upsert: a retried write, or a re-mint of the same reset request, lands on the same row.
         await tables.Expiry.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
     }
