@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Auth.Functions.Purge;
 using Auth.Functions.Storage;
+using Auth.Functions.Tests.Infrastructure;
 using Auth.Functions.Tokens;
 using Azure.Data.Tables;
 using BenchmarkDotNet.Attributes;
@@ -18,7 +19,7 @@ public class PurgeScalingBenchmarks
 {
     private const int Expired = 100;
 
-    private LocalAzurite _azurite = null!;
+    private Azurite _azurite = null!;
     private AuthTables _tables = null!;
     private TokenStore _tokens = null!;
     private PurgeService _purge = null!;
@@ -30,7 +31,7 @@ public class PurgeScalingBenchmarks
     [GlobalSetup]
     public async Task SetupAsync()
     {
-        _azurite = await LocalAzurite.StartAsync();
+        _azurite = await Azurite.StartAsync(persistent: false);
         var storage = new StorageOptions { TablePrefix = "b" + Guid.NewGuid().ToString("N")[..10] };
         var clients = StorageClients.Create(new Microsoft.Extensions.Configuration.ConfigurationBuilder()
             .AddInMemoryCollection([new("AzureWebJobsStorage", _azurite.ConnectionString)]).Build(), storage);
