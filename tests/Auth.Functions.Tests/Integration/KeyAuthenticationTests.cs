@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.RegularExpressions;
 using Auth.Functions.Tests.Infrastructure;
 using Azure.Data.Tables;
 
@@ -75,15 +76,17 @@ public sealed class KeyAuthenticationTests
     }
 
     [Fact]
-    public async Task NoTableHoldsARawKey()
+    public async Task NoTableHoldsARawKeyOrResetToken()
     {
         await using var app = await AuthApp.StartAsync();
-        var (_, _, session, _) = await app.Api().NewUserAsync();
+        var (email, _, session, _) = await app.Api().NewUserAsync();
         var keys = new List<string> { session };
         for (var i = 0; i < 5; i++)
         {
             keys.Add((await app.Api(session).CreateApiKeyAsync($"k{i}")).Key);
         }
+
+        keys.Add(await RecoveryTests.ForgotAndReadTokenAsync(app, email));
 
         var dump = new StringBuilder();
         foreach (var table in app.Tables.All)
@@ -98,7 +101,7 @@ public sealed class KeyAuthenticationTests
         }
 
         var text = dump.ToString();
-        Assert.Contains("KeyHash", text, StringComparison.Ordinal);
+        Assert.Equal(7, Regex.Count(text, "KeyHash="));
         foreach (var key in keys)
         {
             Assert.DoesNotContain(key, text, StringComparison.Ordinal);

@@ -77,13 +77,20 @@ public sealed class KeysTests
     }
 
     [Fact]
-    public void KeysHoldAtLeast128BitsOfSecret()
+    public void EveryKeyCarries256FreshRandomBitsEvenForTheSameIds()
     {
-        // 64 payload bytes beyond the ids and check are not needed: the secret alone is 256 bits.
-        var key = Keys.Create(KeyKind.Api, UserId, Keys.NewId());
-        var encodedPayload = key["afs_api_".Length..];
+        // Layout (Keys): prefix, then base64url of userId[16] | tokenId[16] | secret[32] | check[4].
+        var tokenId = Keys.NewId();
+        var secrets = Enumerable.Range(0, 10_000)
+            .Select(_ => System.Buffers.Text.Base64Url.DecodeFromChars(Keys.Create(KeyKind.Api, UserId, tokenId).AsSpan("afs_api_".Length)))
+            .Select(payload => payload[32..64])
+            .ToList();
 
-        Assert.True(encodedPayload.Length * 6 >= (16 + 16 + 32 + 4) * 8);
+        Assert.All(secrets, s => Assert.Equal(32, s.Length));
+        Assert.Equal(secrets.Count, secrets.Select(Convert.ToHexString).Distinct().Count());
+        // A CSPRNG sets half the bits: 2,560,000 bits, expectation 1,280,000, sigma 800; allow 1 %.
+        var ones = secrets.Sum(s => s.Sum(b => System.Numerics.BitOperations.PopCount(b)));
+        Assert.InRange(ones, 1_267_200, 1_292_800);
     }
 
     [Theory]
