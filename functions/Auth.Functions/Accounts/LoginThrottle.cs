@@ -56,9 +56,6 @@ public sealed class LoginThrottle(AuthTables tables, ExpiryIndex expiry, TimePro
         return TimeSpan.FromTicks((long)ticks);
     }
 
-    public async Task<int> FailuresAsync(string emailKey, CancellationToken cancellationToken) =>
-        (await GetAsync(emailKey, cancellationToken))?.Failures ?? 0;
-
     /// <summary>Adds one failure. Optimistic concurrency (ETags) makes parallel failures all count.</summary>
     public async Task<int> RecordFailureAsync(string emailKey, CancellationToken cancellationToken)
     {

@@ -301,12 +301,11 @@ public sealed class LoginTests
     internal static async Task<string> StoredHash(AuthApp app, string userId) =>
         (await app.Tables.Users.GetEntityAsync<UserEntity>(userId, UserEntity.Row)).Value.PasswordHash;
 
-    internal static async Task<int> Failures(AuthApp app, string email) =>
-        await app.Services.GetRequiredServiceFor<LoginThrottle>().FailuresAsync(EmailAddress.KeyOf(EmailAddress.NormalizeLoosely(email)), CancellationToken.None);
-}
-
-internal static class ServiceProviderExtensions
-{
-    public static T GetRequiredServiceFor<T>(this IServiceProvider services) where T : notnull =>
-        (T)(services.GetService(typeof(T)) ?? throw new InvalidOperationException(typeof(T).Name));
+    /// <summary>The failed-login count stored for an email (0 when there is no counter).</summary>
+    internal static async Task<int> Failures(AuthApp app, string email)
+    {
+        var partition = LoginThrottle.PartitionFor(EmailAddress.KeyOf(EmailAddress.NormalizeLoosely(email)));
+        var row = await app.Tables.Throttles.GetEntityIfExistsAsync<LoginThrottleEntity>(partition, "");
+        return row.HasValue ? row.Value!.Failures : 0;
+    }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using Auth.Functions.Tests.Infrastructure;
 using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Auth.Functions.Tests.Integration;
 
@@ -95,7 +96,7 @@ public sealed class RevocationTests
         var alice = await app.Api().NewUserAsync();
         // 250 tokens: three entity-group transactions (100 + 100 + 50), written straight to storage for speed.
         var keys = new List<string>();
-        var tokens = app.Services.GetRequiredServiceFor<Auth.Functions.Tokens.TokenStore>();
+        var tokens = app.Services.GetRequiredService<Auth.Functions.Tokens.TokenStore>();
         await Parallel.ForEachAsync(Enumerable.Range(0, 249), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
         {
             var (_, key) = await tokens.CreateApiKeyAsync(alice.UserId, $"bulk {i}", null, ct);
