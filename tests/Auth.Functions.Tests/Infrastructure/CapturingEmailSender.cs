@@ -19,19 +19,12 @@ public sealed partial class CapturingEmailSender : IEmailSender
 
     public async Task<EmailMessage> WaitForAsync(string to, int count = 1, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (DateTime.UtcNow < deadline)
+        if (!await Eventually.TrueAsync(() => _sent.Count(m => m.To == to) >= count, timeout))
         {
-            var matching = _sent.Where(m => m.To == to).ToList();
-            if (matching.Count >= count)
-            {
-                return matching[count - 1];
-            }
-
-            await Task.Delay(50);
+            throw new TimeoutException($"No email number {count} to {to} arrived.");
         }
 
-        throw new TimeoutException($"No email number {count} to {to} arrived.");
+        return _sent.Where(m => m.To == to).ElementAt(count - 1);
     }
 
     /// <summary>The reset link of an email, from its plain-text part.</summary>

@@ -88,12 +88,7 @@ public sealed class ResetEmailDeliveryTests
         await (await app.Api().PostAsync("/api/auth/password/forgot", new { email })).ShouldBe(HttpStatusCode.Accepted);
 
         var poison = PoisonQueue(app);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline && (await poison.PeekMessagesAsync()).Value.Length == 0)
-        {
-            await Task.Delay(100);
-        }
-
+        Assert.True(await Eventually.TrueAsync(async () => (await poison.PeekMessagesAsync()).Value.Length > 0));
         Assert.Single((await poison.PeekMessagesAsync()).Value);
         Assert.Equal(5, sender.Attempts.Count);
         Assert.Contains(app.Logs.Lines, l => l.EventId == 202 && l.Level == Microsoft.Extensions.Logging.LogLevel.Error);
@@ -103,20 +98,8 @@ public sealed class ResetEmailDeliveryTests
 
     private static async Task WaitForEmptyQueueAsync(AuthApp app)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            var properties = await Queue(app).GetPropertiesAsync();
-            if (properties.Value.ApproximateMessagesCount == 0)
-            {
-                await Task.Delay(300); // the last one may still be in flight
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException("The reset queue did not drain.");
+        Assert.True(await Eventually.TrueAsync(async () => (await Queue(app).GetPropertiesAsync()).Value.ApproximateMessagesCount == 0), "the reset queue did not drain");
+        await Task.Delay(300); // the last message may still be in flight
     }
 
     /// <summary>Fails the first <paramref name="failures"/> sends; keeps every attempt.</summary>

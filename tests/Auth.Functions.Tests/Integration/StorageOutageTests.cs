@@ -55,7 +55,7 @@ public sealed class StorageOutageTests
         Assert.All(problems, p => Assert.Contains("storage_unavailable", p, StringComparison.Ordinal));
 
         await azurite.RestartAsync();
-        var recovered = await WaitForAsync(async () => (await api.GetAsync("/api/health")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(30));
+        var recovered = await Eventually.TrueAsync(async () => (await api.GetAsync("/api/health")).StatusCode == HttpStatusCode.OK);
         Assert.True(recovered, "the process did not recover after storage returned");
         await (await app.Api(before.Key).GetAsync("/api/auth/me")).ShouldBe(HttpStatusCode.OK);
         await api.NewUserAsync("after@example.com");
@@ -90,21 +90,5 @@ public sealed class StorageOutageTests
         Assert.All(users, u => Assert.Equal(u.Key, indexed[Auth.Functions.Accounts.EmailAddress.KeyOf(u.Value)]));
         // No live token without its user.
         Assert.All(tokenOwners, owner => Assert.True(users.ContainsKey(owner), $"token without user {owner}"));
-    }
-
-    private static async Task<bool> WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition())
-            {
-                return true;
-            }
-
-            await Task.Delay(250);
-        }
-
-        return false;
     }
 }
