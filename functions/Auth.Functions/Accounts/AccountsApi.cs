@@ -151,13 +151,11 @@ public static class AccountsApi
         return ToResult(await login.LoginAsync(email, password, cancellationToken), Problems.BasicChallenge);
     }
 
-    public static async Task<IResult> Me(HttpContext context, UserStore users, CancellationToken cancellationToken)
+    /// <summary>The user row was read with the key, in the same round trip: no second read.</summary>
+    public static IResult Me(HttpContext context)
     {
         var caller = context.GetCaller();
-        var user = await users.GetAsync(caller.UserId, cancellationToken);
-        return user is null
-            ? Problems.Unauthorized()
-            : TypedResults.Ok(new MeResponse(user.ToDto(), caller.Token.ToInfo(caller.TokenId)));
+        return TypedResults.Ok(new MeResponse(caller.User.ToDto(), caller.Token.ToInfo(caller.TokenId)));
     }
 
     public static async Task<IResult> LogoutAsync(HttpContext context, TokenStore tokens, ILogger<TokenStore> logger, CancellationToken cancellationToken)

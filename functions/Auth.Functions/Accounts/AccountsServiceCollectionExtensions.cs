@@ -25,6 +25,7 @@ public static class AccountsServiceCollectionExtensions
         services.AddSingleton<Storage.ExpiryIndex>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<TokenStore>();
+        services.AddSingleton<RevocationService>();
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<LoginService>();
         services.AddSingleton<KeyAuthenticator>();

@@ -35,26 +35,25 @@ public sealed class LoginService(
     {
         // Keyed by the normalised email whether or not an account exists: throttling is identical for both.
         var emailKey = EmailAddress.KeyOf(EmailAddress.NormalizeLoosely(email));
-        var (previousFailures, throttled) = await throttle.CheckAsync(emailKey, cancellationToken);
-        if (throttled is { } wait)
+        var attempt = await throttle.TryBeginAsync(emailKey, cancellationToken);
+        if (attempt.Wait is { } wait)
         {
             AuthEvents.LoginThrottled(logger, AuthEvents.UnknownUser, Math.Ceiling(wait.TotalSeconds));
             return new LoginOutcome.Throttled(wait);
         }
 
+        // The session is stamped with this row's generation: a reset or revocation that lands after
+        // this read, while the password is being checked, kills the session it is about to mint.
         var user = await users.FindByEmailAsync(emailKey, cancellationToken);
         var verification = await passwords.VerifyAsync(user?.PasswordHash, password, cancellationToken);
         if (user is null || verification == PasswordVerification.Failed)
         {
-            var failures = await throttle.RecordFailureAsync(emailKey, cancellationToken);
-            AuthEvents.LoginFailed(logger, user?.PartitionKey ?? AuthEvents.UnknownUser, failures);
+            // Counted already, before the check.
+            AuthEvents.LoginFailed(logger, user?.PartitionKey ?? AuthEvents.UnknownUser, attempt.Failures);
             return new LoginOutcome.InvalidCredentials();
         }
 
-        if (previousFailures > 0)
-        {
-            await throttle.ResetAsync(emailKey, cancellationToken);
-        }
+        await throttle.ResetAsync(emailKey, cancellationToken);
         if (verification == PasswordVerification.SucceededRehashNeeded)
         {
             var upgraded = await passwords.HashAsync(password, cancellationToken);
@@ -65,7 +64,7 @@ public sealed class LoginService(
             }
         }
 
-        var (token, key) = await tokens.CreateSessionAsync(user.PartitionKey, sessions.Value.Lifetime, cancellationToken);
+        var (token, key) = await tokens.CreateSessionAsync(user, sessions.Value.Lifetime, cancellationToken);
         AuthEvents.LoginSucceeded(logger, user.PartitionKey, token.TokenId);
         return new LoginOutcome.Success(user, token, key);
     }

@@ -1,5 +1,6 @@
 using Auth.Functions.Storage;
 using Azure;
+using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 
 namespace Auth.Functions.Accounts;
@@ -21,27 +22,69 @@ public sealed class LoginThrottleOptions
     public TimeSpan ForgetAfter { get; set; } = TimeSpan.FromHours(24);
 }
 
+/// <summary>What <see cref="LoginThrottle.TryBeginAsync"/> decided: go ahead (the attempt is counted already), or wait.</summary>
+public readonly record struct LoginAttempt(int Failures, TimeSpan? Wait)
+{
+    public bool Allowed => Wait is null;
+}
+
 /// <summary>
 /// Failed logins counted per normalised email in table storage, so every instance sees the same
 /// count, and for unknown emails exactly as for real ones, so a 429 never reveals an account.
+/// An attempt is counted <em>before</em> the password is checked (an ETag-guarded write) and a
+/// success clears the count: of many guesses in flight at once, at most FreeAttempts are evaluated,
+/// because each must first win its own increment of the same row.
 /// </summary>
 public sealed class LoginThrottle(AuthTables tables, ExpiryIndex expiry, TimeProvider clock, IOptions<LoginThrottleOptions> options)
 {
+    private const int MaxConflicts = 200;
+
     private readonly LoginThrottleOptions _options = options.Value;
 
     public static string PartitionFor(string emailKey) => "login-" + emailKey;
 
-    /// <summary>The consecutive failures so far, and how long the caller must wait (null: an attempt is allowed now).</summary>
-    public async Task<(int Failures, TimeSpan? Wait)> CheckAsync(string emailKey, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reserves one attempt for the email: counted as a failure now, cleared by <see cref="ResetAsync"/>
+    /// on success. Refused (with the wait) while the failures so far call for back-off.
+    /// </summary>
+    public async Task<LoginAttempt> TryBeginAsync(string emailKey, CancellationToken cancellationToken)
     {
-        var entity = await GetAsync(emailKey, cancellationToken);
-        if (entity is null || entity.Failures < _options.FreeAttempts)
+        for (var attempt = 0; attempt < MaxConflicts; attempt++)
         {
-            return (entity?.Failures ?? 0, null);
+            var entity = await GetAsync(emailKey, cancellationToken);
+            var now = clock.GetUtcNow();
+            var failures = entity is null || IsForgotten(entity, now) ? 0 : entity.Failures;
+            if (failures >= _options.FreeAttempts && entity!.LastFailure + DelayFor(failures) - now is var wait && wait > TimeSpan.Zero)
+            {
+                return new LoginAttempt(failures, wait);
+            }
+
+            try
+            {
+                if (entity is null)
+                {
+                    entity = new LoginThrottleEntity { PartitionKey = PartitionFor(emailKey), RowKey = "", Failures = 1, LastFailure = now };
+                    await expiry.AddAsync(now + _options.ForgetAfter, ExpiryKind.Throttle, entity.PartitionKey, "", cancellationToken);
+                    await tables.Throttles.AddEntityAsync(entity, cancellationToken);
+                }
+                else
+                {
+                    entity.Failures = failures + 1;
+                    entity.LastFailure = now;
+                    await tables.Throttles.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
+                }
+
+                return new LoginAttempt(entity.Failures, null);
+            }
+            catch (RequestFailedException e) when (StorageErrors.IsConflict(e) || StorageErrors.IsPreconditionFailed(e) || StorageErrors.IsNotFound(e))
+            {
+                // Another attempt counted itself first: read again, with jitter to spread the herd.
+                await Task.Delay(Random.Shared.Next(1, 10 + Math.Min(attempt, 20) * 5), cancellationToken);
+            }
         }
 
-        var wait = entity.LastFailure + DelayFor(entity.Failures) - clock.GetUtcNow();
-        return (entity.Failures, wait > TimeSpan.Zero ? wait : null);
+        // Contention this heavy is itself a burst of guesses: refuse rather than evaluate uncounted.
+        return new LoginAttempt(_options.FreeAttempts, _options.BaseDelay);
     }
 
     public TimeSpan DelayFor(int failures)
@@ -56,38 +99,10 @@ public sealed class LoginThrottle(AuthTables tables, ExpiryIndex expiry, TimePro
         return TimeSpan.FromTicks((long)ticks);
     }
 
-    /// <summary>Adds one failure. Optimistic concurrency (ETags) makes parallel failures all count.</summary>
-    public async Task<int> RecordFailureAsync(string emailKey, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var entity = await GetAsync(emailKey, cancellationToken);
-            try
-            {
-                if (entity is null)
-                {
-                    entity = new LoginThrottleEntity { PartitionKey = PartitionFor(emailKey), RowKey = "", Failures = 1, LastFailure = clock.GetUtcNow() };
-                    await expiry.AddAsync(entity.LastFailure + _options.ForgetAfter, ExpiryKind.Throttle, entity.PartitionKey, "", cancellationToken);
-                    await tables.Throttles.AddEntityAsync(entity, cancellationToken);
-                }
-                else
-                {
-                    entity.Failures++;
-                    entity.LastFailure = clock.GetUtcNow();
-                    await tables.Throttles.UpdateEntityAsync(entity, entity.ETag, Azure.Data.Tables.TableUpdateMode.Replace, cancellationToken);
-                }
+    /// <summary>A counter untouched for <see cref="LoginThrottleOptions.ForgetAfter"/> counts as zero, purged or not.</summary>
+    public bool IsForgotten(LoginThrottleEntity entity, DateTimeOffset now) => now - entity.LastFailure >= _options.ForgetAfter;
 
-                return entity.Failures;
-            }
-            catch (RequestFailedException e) when ((StorageErrors.IsConflict(e) || StorageErrors.IsPreconditionFailed(e) || StorageErrors.IsNotFound(e)) && attempt < 200)
-            {
-                // Lost a race with another failure: read again and retry, with jitter to spread the herd.
-                await Task.Delay(Random.Shared.Next(1, 10 + Math.Min(attempt, 20) * 5), cancellationToken);
-            }
-        }
-    }
-
-    /// <summary>A success clears the count (a no-op, without a write, when there is none).</summary>
+    /// <summary>A success clears the count.</summary>
     public async Task ResetAsync(string emailKey, CancellationToken cancellationToken)
     {
         try

@@ -125,9 +125,43 @@ public sealed class UserStore(AuthTables tables, ExpiryIndex expiry, TimeProvide
             update[nameof(UserEntity.PasswordChanged)] = clock.GetUtcNow();
         }
 
+        return await TryMergeAsync(update, user.ETag, cancellationToken);
+    }
+
+    /// <summary>
+    /// The revocation barrier (see <see cref="Tokens.Revocation"/>): bumps the generation, names the
+    /// kept key and, when given, sets the new password hash, in one write that succeeds only if the
+    /// row is unchanged since <paramref name="user"/> was read. Null when it changed meanwhile.
+    /// </summary>
+    public async Task<long?> TryRevokeAsync(UserEntity user, string? keepTokenId, string? newPasswordHash, CancellationToken cancellationToken)
+    {
+        var update = RevocationUpdate(user, keepTokenId, newPasswordHash, clock.GetUtcNow());
+        return await TryMergeAsync(update, user.ETag, cancellationToken) ? user.Generation + 1 : null;
+    }
+
+    /// <summary>The merge that bumps the generation; a reset puts it in one transaction with spending its token.</summary>
+    public static TableEntity RevocationUpdate(UserEntity user, string? keepTokenId, string? newPasswordHash, DateTimeOffset now)
+    {
+        var update = new TableEntity(user.PartitionKey, user.RowKey)
+        {
+            [nameof(UserEntity.Generation)] = user.Generation + 1,
+            // Written even when null: a key kept by an earlier revocation is not kept by this one.
+            [nameof(UserEntity.KeptTokenId)] = keepTokenId ?? "",
+        };
+        if (newPasswordHash is not null)
+        {
+            update[nameof(UserEntity.PasswordHash)] = newPasswordHash;
+            update[nameof(UserEntity.PasswordChanged)] = now;
+        }
+
+        return update;
+    }
+
+    private async Task<bool> TryMergeAsync(TableEntity update, ETag etag, CancellationToken cancellationToken)
+    {
         try
         {
-            await tables.Users.UpdateEntityAsync(update, user.ETag, TableUpdateMode.Merge, cancellationToken);
+            await tables.Users.UpdateEntityAsync(update, etag, TableUpdateMode.Merge, cancellationToken);
             return true;
         }
         catch (RequestFailedException e) when (StorageErrors.IsPreconditionFailed(e) || StorageErrors.IsNotFound(e))

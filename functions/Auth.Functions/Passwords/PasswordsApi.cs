@@ -23,9 +23,9 @@ public static class PasswordsApi
     public static async Task<IResult> ChangeAsync(
         HttpContext context,
         UserStore users,
-        TokenStore tokens,
         PasswordService passwords,
         LoginThrottle throttle,
+        RevocationService revocation,
         ILogger<PasswordService> logger,
         CancellationToken cancellationToken)
     {
@@ -42,54 +42,60 @@ public static class PasswordsApi
             return missing;
         }
 
+        // Checked before anything is hashed or counted: a refused password costs nothing.
+        if (PasswordPolicy.Check(input.NewPassword!, caller.User.Email) is { } reason)
+        {
+            return Problems.Validation("newPassword", reason);
+        }
+
+        var revoke = input.ResetTokens == true;
+        var emailKey = EmailAddress.KeyOf(caller.User.NormalizedEmail);
+        string? hash = null;
+        // The row the calling key was validated against: every write below is ETag-guarded on it.
+        var user = caller.User;
         for (var attempt = 1; ; attempt++)
         {
-            var user = await users.GetAsync(caller.UserId, cancellationToken);
-            if (user is null)
-            {
-                return Problems.Unauthorized();
-            }
-
-            if (PasswordPolicy.Check(input.NewPassword!, user.Email) is { } reason)
-            {
-                return Problems.Validation("newPassword", reason);
-            }
-
-            // A stolen session must not become a way to brute-force the password: wrong old passwords
-            // count as failed logins for this account.
-            var emailKey = EmailAddress.KeyOf(user.NormalizedEmail);
-            if ((await throttle.CheckAsync(emailKey, cancellationToken)).Wait is { } wait)
+            // A stolen session must not become a way to brute-force the password: old passwords are
+            // counted as login attempts for this account before they are checked.
+            if ((await throttle.TryBeginAsync(emailKey, cancellationToken)).Wait is { } wait)
             {
                 return Problems.TooManyRequests(wait);
             }
 
             if (await passwords.VerifyAsync(user.PasswordHash, input.OldPassword!, cancellationToken) == PasswordVerification.Failed)
             {
-                await throttle.RecordFailureAsync(emailKey, cancellationToken);
                 AuthEvents.PasswordChangeRefused(logger, user.PartitionKey);
                 return Problems.Validation("oldPassword", "Incorrect password.");
             }
 
-            var hash = await passwords.HashAsync(input.NewPassword!, cancellationToken);
-            // ETag-guarded: a concurrent change makes this one start over and verify against the new hash.
-            if (!await users.TryUpdatePasswordHashAsync(user, hash, passwordChanged: true, cancellationToken))
+            await throttle.ResetAsync(emailKey, cancellationToken);
+            hash ??= await passwords.HashAsync(input.NewPassword!, cancellationToken);
+            var generation = revoke
+                ? await users.TryRevokeAsync(user, keepTokenId: caller.TokenId, hash, cancellationToken)
+                : await users.TryUpdatePasswordHashAsync(user, hash, passwordChanged: true, cancellationToken) ? user.Generation : null;
+            if (generation is { } committed)
             {
-                if (attempt < MaxAttempts)
+                AuthEvents.PasswordChanged(logger, user.PartitionKey, caller.TokenId);
+                if (revoke)
                 {
-                    continue;
+                    await revocation.CleanUpAsync(user.PartitionKey, committed, caller.TokenId, "password-change", cancellationToken);
                 }
 
-                return Problems.Validation("oldPassword", "Incorrect password.");
+                return TypedResults.NoContent();
             }
 
-            AuthEvents.PasswordChanged(logger, user.PartitionKey, caller.TokenId);
-            if (input.ResetTokens == true)
+            // Changed meanwhile: start over against the new row, unless it revoked the calling key.
+            if (await users.GetAsync(caller.UserId, cancellationToken) is not { } current || !Revocation.Allows(current, caller.Token))
             {
-                var count = await tokens.DeleteAllAsync(user.PartitionKey, keepTokenId: caller.TokenId, cancellationToken);
-                AuthEvents.TokensRevoked(logger, user.PartitionKey, count, "password-change", caller.TokenId);
+                return Problems.Unauthorized();
             }
 
-            return TypedResults.NoContent();
+            if (attempt == MaxAttempts)
+            {
+                return Problems.TooManyRequests(TimeSpan.FromSeconds(1));
+            }
+
+            user = current;
         }
     }
 }

@@ -49,15 +49,20 @@ public sealed class PurgeService(AuthTables tables, ExpiryIndex expiry, TimeProv
         var done = new List<ExpiryEntity>();
         foreach (var index in chunk)
         {
-            if (await HandleAsync(index, now, counts, deletes, cancellationToken))
+            switch (await HandleAsync(index, now, counts, cancellationToken))
             {
-                done.Add(index);
+                case PendingDelete delete:
+                    deletes.Add(delete);
+                    break;
+                case true:
+                    done.Add(index);
+                    break;
             }
         }
 
-        // ETag-guarded: a target that changed since it was read (a new failure, a re-mint) is left
-        // for the next run. Two index rows may point at one target (a reset re-minted into a later
-        // hour): it is deleted, and counted, once.
+        // ETag-guarded: a target that changed since it was read (a new failure, a re-mint) is left,
+        // and so is its index row, for the next run. Two index rows may point at one target (a reset
+        // re-minted into a later hour): it is deleted, and counted, once.
         foreach (var byTable in deletes.GroupBy(d => d.Table))
         {
             var deleted = (await TableBatch.DeleteAsync(byTable.Key, byTable.Select(d => d.Entity), cancellationToken))
@@ -65,17 +70,21 @@ public sealed class PurgeService(AuthTables tables, ExpiryIndex expiry, TimeProv
             foreach (var delete in byTable.Where(d => deleted.Contains(d.Entity)))
             {
                 delete.Count();
+                done.Add(delete.Index);
             }
         }
 
-        // Only now that their targets are handled (a run cut off before this line leaves index rows
-        // the next run handles again, harmlessly), and with the ETags they were read with: a row
+        // Only now that their targets are gone (a run cut off before this line leaves index rows the
+        // next run handles again, harmlessly), and with the ETags they were read with: a row
         // rewritten meanwhile (a re-mint into the same hour) stays for the next run.
         await TableBatch.DeleteAsync(tables.Expiry, done, cancellationToken);
     }
 
-    /// <summary>Handles the target of one index row; true when the index row can go.</summary>
-    private async Task<bool> HandleAsync(ExpiryEntity index, DateTimeOffset now, Counts counts, List<PendingDelete> deletes, CancellationToken cancellationToken)
+    /// <summary>
+    /// Handles the target of one index row: a <see cref="PendingDelete"/> when it is due, true when
+    /// the index row can go now (target gone, or indexed again where it falls due), false to keep it.
+    /// </summary>
+    private async Task<object> HandleAsync(ExpiryEntity index, DateTimeOffset now, Counts counts, CancellationToken cancellationToken)
     {
         var (kind, partition, row) = ExpiryIndex.Parse(index.RowKey);
         var (due, delete) = kind switch
@@ -87,12 +96,12 @@ public sealed class PurgeService(AuthTables tables, ExpiryIndex expiry, TimeProv
         };
         if (delete is not null)
         {
-            deletes.Add(delete);
+            return delete with { Index = index };
         }
 
         if (due is null)
         {
-            return true; // Due (deleted below), or gone already.
+            return true; // Gone already, or nothing to purge.
         }
 
         // Not due yet (a re-minted reset, a counter still in use, the current hour's bucket):
@@ -123,7 +132,7 @@ public sealed class PurgeService(AuthTables tables, ExpiryIndex expiry, TimeProv
 
     private async Task<(DateTimeOffset?, PendingDelete?)> ResetDueAsync(string partition, string row, DateTimeOffset now, Counts counts, CancellationToken cancellationToken)
     {
-        var found = await tables.Resets.GetEntityIfExistsAsync<ResetTokenEntity>(partition, row, cancellationToken: cancellationToken);
+        var found = await tables.Users.GetEntityIfExistsAsync<ResetTokenEntity>(partition, row, cancellationToken: cancellationToken);
         if (!found.HasValue)
         {
             return (null, null);
@@ -132,7 +141,7 @@ public sealed class PurgeService(AuthTables tables, ExpiryIndex expiry, TimeProv
         var reset = found.Value!;
         return reset.State != ResetTokenEntity.Used && reset.Expires > now
             ? (reset.Expires, null)
-            : (null, new PendingDelete(tables.Resets, reset, () => counts.Resets++));
+            : (null, new PendingDelete(tables.Users, reset, () => counts.Resets++));
     }
 
     private async Task<(DateTimeOffset?, PendingDelete?)> EmailIndexDueAsync(string emailKey, DateTimeOffset now, Counts counts, CancellationToken cancellationToken)
@@ -175,7 +184,10 @@ public sealed class PurgeService(AuthTables tables, ExpiryIndex expiry, TimeProv
             : (null, new PendingDelete(tables.Throttles, entity, () => counts.Throttles++));
     }
 
-    private sealed record PendingDelete(TableClient Table, ITableEntity Entity, Action Count);
+    private sealed record PendingDelete(TableClient Table, ITableEntity Entity, Action Count)
+    {
+        public ExpiryEntity Index { get; init; } = null!;
+    }
 
     private sealed class Counts
     {

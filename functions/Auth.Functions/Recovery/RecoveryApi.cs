@@ -56,10 +56,9 @@ public static partial class RecoveryApi
     public static async Task<IResult> ResetAsync(
         HttpRequest request,
         ResetTokenStore resets,
-        UserStore users,
-        TokenStore tokens,
         PasswordService passwords,
         LoginThrottle throttle,
+        RevocationService revocation,
         ILogger<ResetTokenStore> logger,
         CancellationToken cancellationToken)
     {
@@ -75,9 +74,10 @@ public static partial class RecoveryApi
             return missing;
         }
 
+        string? hash = null;
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var (lookup, reset) = await resets.FindAsync(input.Token!, cancellationToken);
+            var (lookup, candidate) = await resets.FindAsync(input.Token!, cancellationToken);
             switch (lookup)
             {
                 case ResetLookup.NotFound:
@@ -86,29 +86,27 @@ public static partial class RecoveryApi
                     return Problems.ResetTokenExpired();
             }
 
-            var user = await users.GetAsync(reset!.PartitionKey, cancellationToken);
-            if (user is null)
+            var user = candidate!.User;
+            // Checked, and hashed, before the token is spent: a refused password or a busy hasher
+            // (429) leaves the link working.
+            if (hash is null)
             {
-                return Problems.ResetTokenNotFound();
+                if (PasswordPolicy.Check(input.NewPassword!, user.Email) is { } reason)
+                {
+                    return Problems.Validation("newPassword", reason);
+                }
+
+                hash = await passwords.HashAsync(input.NewPassword!, cancellationToken);
             }
 
-            // Checked before the token is spent: a refused password loses nothing.
-            if (PasswordPolicy.Check(input.NewPassword!, user.Email) is { } reason)
+            if (await resets.TryRedeemAsync(candidate, hash, cancellationToken) is not { } generation)
             {
-                return Problems.Validation("newPassword", reason);
+                continue; // Either row changed meanwhile: look again (spent by a concurrent reset -> 404).
             }
 
-            if (!await resets.TryConsumeAsync(reset, cancellationToken))
-            {
-                continue; // Changed meanwhile: look again (used by a concurrent reset -> 404).
-            }
-
-            var hash = await passwords.HashAsync(input.NewPassword!, cancellationToken);
-            await SetPasswordAsync(users, user, hash, cancellationToken);
-            var revoked = await tokens.DeleteAllAsync(user.PartitionKey, keepTokenId: null, cancellationToken);
-            await resets.DeleteOthersAsync(user.PartitionKey, reset.RowKey, cancellationToken);
+            LogReset(logger, user.PartitionKey, candidate.Reset.TokenId);
+            await revocation.CleanUpAsync(user.PartitionKey, generation, keptTokenId: null, "password-reset", cancellationToken);
             await throttle.ResetAsync(EmailAddress.KeyOf(user.NormalizedEmail), cancellationToken);
-            LogReset(logger, user.PartitionKey, reset.RowKey, revoked);
             // No automatic login: the user signs in with the new password.
             return TypedResults.NoContent();
         }
@@ -116,18 +114,6 @@ public static partial class RecoveryApi
         return Problems.ResetTokenNotFound();
     }
 
-    /// <summary>The token is spent: the new hash must land, so retry on a concurrent profile change.</summary>
-    private static async Task SetPasswordAsync(UserStore users, Storage.UserEntity user, string hash, CancellationToken cancellationToken)
-    {
-        for (var current = user; current is not null; current = await users.GetAsync(user.PartitionKey, cancellationToken))
-        {
-            if (await users.TryUpdatePasswordHashAsync(current, hash, passwordChanged: true, cancellationToken))
-            {
-                return;
-            }
-        }
-    }
-
-    [LoggerMessage(EventId = 1050, Level = LogLevel.Information, Message = "Password of user {UserId} reset with reset token {ResetTokenId}; {Revoked} keys revoked.")]
-    private static partial void LogReset(ILogger logger, string userId, string resetTokenId, int revoked);
+    [LoggerMessage(EventId = 1050, Level = LogLevel.Information, Message = "Password of user {UserId} reset with reset token {ResetTokenId}; every earlier key is revoked.")]
+    private static partial void LogReset(ILogger logger, string userId, string resetTokenId);
 }

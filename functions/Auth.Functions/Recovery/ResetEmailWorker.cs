@@ -70,7 +70,7 @@ public sealed partial class ResetEmailWorker(
         }
 
         var settings = options.Value;
-        if (await resets.MintAsync(user.PartitionKey, message.RequestId, settings.TokenLifetime, cancellationToken) is not { } minted)
+        if (await resets.MintAsync(user, message.RequestId, settings.TokenLifetime, cancellationToken) is not { } minted)
         {
             LogOutcome(logger, message.RequestId, user.PartitionKey, "already-sent");
             return "already-sent";

@@ -1,3 +1,4 @@
+using Auth.Functions.Accounts;
 using Auth.Functions.Storage;
 using Auth.Functions.Tokens;
 using Azure;
@@ -12,12 +13,16 @@ public enum ResetLookup
     Expired,
 }
 
-/// <summary>Reset tokens, one partition per user.</summary>
+/// <summary>A reset token that names a live link, with its owner's row as read alongside it.</summary>
+public sealed record ResetCandidate(ResetTokenEntity Reset, UserEntity User);
+
+/// <summary>Reset tokens, in their user's partition of the users table.</summary>
 public sealed class ResetTokenStore(AuthTables tables, ExpiryIndex expiry, TimeProvider clock)
 {
     public async Task<ResetTokenEntity?> GetAsync(string userId, string tokenId, CancellationToken cancellationToken)
     {
-        var response = await tables.Resets.GetEntityIfExistsAsync<ResetTokenEntity>(userId, tokenId, cancellationToken: cancellationToken);
+        var response = await tables.Users.GetEntityIfExistsAsync<ResetTokenEntity>(
+            userId, ResetTokenEntity.RowKeyFor(tokenId), cancellationToken: cancellationToken);
         return response.HasValue ? response.Value : null;
     }
 
@@ -26,8 +31,9 @@ public sealed class ResetTokenStore(AuthTables tables, ExpiryIndex expiry, TimeP
     /// message is redelivered, only the latest link works. Returns null if the request's link was
     /// already sent or used: the redelivery then sends nothing.
     /// </summary>
-    public async Task<(ResetTokenEntity Entity, string Token)?> MintAsync(string userId, string requestId, TimeSpan lifetime, CancellationToken cancellationToken)
+    public async Task<(ResetTokenEntity Entity, string Token)?> MintAsync(UserEntity user, string requestId, TimeSpan lifetime, CancellationToken cancellationToken)
     {
+        var userId = user.PartitionKey;
         for (var attempt = 0; attempt < 10; attempt++)
         {
             var existing = await GetAsync(userId, requestId, cancellationToken);
@@ -38,18 +44,19 @@ public sealed class ResetTokenStore(AuthTables tables, ExpiryIndex expiry, TimeP
 
             var token = Keys.Create(KeyKind.Reset, userId, requestId);
             var now = clock.GetUtcNow();
-            var entity = existing ?? new ResetTokenEntity { PartitionKey = userId, RowKey = requestId };
+            var entity = existing ?? new ResetTokenEntity { PartitionKey = userId, RowKey = ResetTokenEntity.RowKeyFor(requestId) };
             entity.KeyHash = Keys.Hash(token);
             entity.State = ResetTokenEntity.Pending;
             entity.Mints++;
             entity.Created = now;
             entity.Expires = now + lifetime;
-            await expiry.AddAsync(entity.Expires, ExpiryKind.Reset, userId, requestId, cancellationToken);
+            entity.Generation = user.Generation;
+            await expiry.AddAsync(entity.Expires, ExpiryKind.Reset, userId, entity.RowKey, cancellationToken);
             try
             {
                 var response = existing is null
-                    ? await tables.Resets.AddEntityAsync(entity, cancellationToken)
-                    : await tables.Resets.UpdateEntityAsync(entity, existing.ETag, TableUpdateMode.Replace, cancellationToken);
+                    ? await tables.Users.AddEntityAsync(entity, cancellationToken)
+                    : await tables.Users.UpdateEntityAsync(entity, existing.ETag, TableUpdateMode.Replace, cancellationToken);
                 entity.ETag = response.Headers.ETag.GetValueOrDefault();
                 return (entity, token);
             }
@@ -67,7 +74,7 @@ public sealed class ResetTokenStore(AuthTables tables, ExpiryIndex expiry, TimeP
         var update = new TableEntity(entity.PartitionKey, entity.RowKey) { [nameof(ResetTokenEntity.State)] = ResetTokenEntity.Sent };
         try
         {
-            await tables.Resets.UpdateEntityAsync(update, entity.ETag, TableUpdateMode.Merge, cancellationToken);
+            await tables.Users.UpdateEntityAsync(update, entity.ETag, TableUpdateMode.Merge, cancellationToken);
         }
         catch (RequestFailedException e) when (StorageErrors.IsPreconditionFailed(e) || StorageErrors.IsNotFound(e))
         {
@@ -75,50 +82,53 @@ public sealed class ResetTokenStore(AuthTables tables, ExpiryIndex expiry, TimeP
         }
     }
 
-    public async Task<(ResetLookup Result, ResetTokenEntity? Entity)> FindAsync(string token, CancellationToken cancellationToken)
+    /// <summary>
+    /// The reset row and its user's row, read together. Not found: unknown, used, the wrong secret,
+    /// or revoked by a reset or revocation since it was minted.
+    /// </summary>
+    public async Task<(ResetLookup Result, ResetCandidate? Candidate)> FindAsync(string token, CancellationToken cancellationToken)
     {
         if (!Keys.TryParse(token, out var parsed) || parsed.Kind != KeyKind.Reset)
         {
             return (ResetLookup.NotFound, null);
         }
 
-        var entity = await GetAsync(parsed.UserId, parsed.TokenId, cancellationToken);
-        if (entity is null || entity.State == ResetTokenEntity.Used || !Keys.Matches(token, entity.KeyHash))
+        var resetRead = GetAsync(parsed.UserId, parsed.TokenId, cancellationToken);
+        var userRead = tables.Users.GetEntityIfExistsAsync<UserEntity>(parsed.UserId, UserEntity.Row, cancellationToken: cancellationToken);
+        await Task.WhenAll(resetRead, userRead);
+        var (reset, user) = (await resetRead, (await userRead).HasValue ? (await userRead).Value : null);
+        if (reset is null || user is null || reset.State == ResetTokenEntity.Used
+            || !Keys.Matches(token, reset.KeyHash) || !Revocation.Allows(user, reset))
         {
             return (ResetLookup.NotFound, null);
         }
 
-        return clock.GetUtcNow() >= entity.Expires ? (ResetLookup.Expired, entity) : (ResetLookup.Valid, entity);
+        return (clock.GetUtcNow() >= reset.Expires ? ResetLookup.Expired : ResetLookup.Valid, new ResetCandidate(reset, user));
     }
 
-    /// <summary>Single use: of concurrent resets with one token, exactly one wins this ETag-guarded update.</summary>
-    public async Task<bool> TryConsumeAsync(ResetTokenEntity entity, CancellationToken cancellationToken)
+    /// <summary>
+    /// Spends the token and sets the password with the revocation barrier, as one entity-group
+    /// transaction on the user's partition: both rows unchanged since read, or nothing happens. No
+    /// crash or outage can leave a spent token with the old password or old keys still working, and
+    /// of concurrent resets with one token exactly one commits. The new generation, or null.
+    /// </summary>
+    public async Task<long?> TryRedeemAsync(ResetCandidate candidate, string newPasswordHash, CancellationToken cancellationToken)
     {
-        var update = new TableEntity(entity.PartitionKey, entity.RowKey) { [nameof(ResetTokenEntity.State)] = ResetTokenEntity.Used };
+        var (reset, user) = (candidate.Reset, candidate.User);
+        var spend = new TableEntity(reset.PartitionKey, reset.RowKey) { [nameof(ResetTokenEntity.State)] = ResetTokenEntity.Used };
+        var setPassword = UserStore.RevocationUpdate(user, keepTokenId: null, newPasswordHash, clock.GetUtcNow());
         try
         {
-            await tables.Resets.UpdateEntityAsync(update, entity.ETag, TableUpdateMode.Merge, cancellationToken);
-            return true;
+            await tables.Users.SubmitTransactionAsync(
+            [
+                new TableTransactionAction(TableTransactionActionType.UpdateMerge, spend, reset.ETag),
+                new TableTransactionAction(TableTransactionActionType.UpdateMerge, setPassword, user.ETag),
+            ], cancellationToken);
+            return user.Generation + 1;
         }
-        catch (RequestFailedException e) when (StorageErrors.IsPreconditionFailed(e) || StorageErrors.IsNotFound(e))
+        catch (TableTransactionFailedException e) when (e.Status is 404 or 412)
         {
-            return false;
+            return null;
         }
-    }
-
-    /// <summary>After a successful reset every other outstanding link of the user dies too.</summary>
-    public async Task DeleteOthersAsync(string userId, string keepTokenId, CancellationToken cancellationToken)
-    {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {userId}");
-        var others = new List<TableEntity>();
-        await foreach (var row in tables.Resets.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
-        {
-            if (row.RowKey != keepTokenId)
-            {
-                others.Add(new TableEntity(userId, row.RowKey) { ETag = ETag.All });
-            }
-        }
-
-        await TableBatch.DeleteAsync(tables.Resets, others, cancellationToken);
     }
 }

@@ -27,6 +27,15 @@ public sealed class UserEntity : TableRow
     public string PasswordHash { get; set; } = "";
     public DateTimeOffset Created { get; set; }
     public DateTimeOffset PasswordChanged { get; set; }
+
+    /// <summary>
+    /// The revocation generation: a reset, a change-password with resetTokens and a revoke-all bump it
+    /// (ETag-guarded) before they answer, and every key authorised under an older one is refused.
+    /// </summary>
+    public long Generation { get; set; }
+
+    /// <summary>The calling key that the latest revocation kept (null: it kept none).</summary>
+    public string? KeptTokenId { get; set; }
 }
 
 /// <summary>
@@ -45,6 +54,8 @@ public sealed class TokenEntity : TableRow
     public DateTimeOffset Created { get; set; }
     public DateTimeOffset? Expires { get; set; }
     public DateTimeOffset? LastUsed { get; set; }
+    /// <summary>The owner's <see cref="UserEntity.Generation"/> when this key was authorised (password verified, or creating key validated).</summary>
+    public long Generation { get; set; }
 
     public string TokenId => RowKey[RowPrefix.Length..];
 
@@ -69,11 +80,16 @@ public sealed class LoginThrottleEntity : TableRow
 }
 
 /// <summary>
-/// A password-reset token: PartitionKey = user id, RowKey = token id (= the id of the reset request
-/// that minted it, so a redelivered queue message finds its own token). Only the hash is stored.
+/// A password-reset token, in its user's partition of the users table so that spending it and
+/// setting the password are one entity-group transaction: PartitionKey = user id, RowKey = "rst-" +
+/// token id (= the id of the reset request that minted it, so a redelivered queue message finds its
+/// own token). Only the hash is stored.
 /// </summary>
 public sealed class ResetTokenEntity : TableRow
 {
+    public const string RowPrefix = "rst-";
+    public const string RowPrefixEnd = "rst.";
+
     public const string Pending = "pending";
     public const string Sent = "sent";
     public const string Used = "used";
@@ -84,6 +100,12 @@ public sealed class ResetTokenEntity : TableRow
     public int Mints { get; set; }
     public DateTimeOffset Created { get; set; }
     public DateTimeOffset Expires { get; set; }
+    /// <summary>The user's generation when minted: any revocation since (another reset included) kills the link.</summary>
+    public long Generation { get; set; }
+
+    public string TokenId => RowKey[RowPrefix.Length..];
+
+    public static string RowKeyFor(string tokenId) => RowPrefix + tokenId;
 }
 
 /// <summary>Reset emails sent to one account (PartitionKey = "reset-" + email key) or to everyone in one minute ("reset-all").</summary>

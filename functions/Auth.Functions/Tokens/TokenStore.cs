@@ -12,19 +12,24 @@ public sealed class TokenStore(AuthTables tables, ExpiryIndex expiry, TimeProvid
 
     public static string TypeName(KeyKind kind) => kind == KeyKind.Session ? "session" : "api";
 
-    /// <summary>A session key: expires exactly <paramref name="lifetime"/> after it is created.</summary>
-    public Task<(TokenEntity Entity, string Key)> CreateSessionAsync(string userId, TimeSpan lifetime, CancellationToken cancellationToken)
+    /// <summary>
+    /// A session key for <paramref name="user"/> as read when its password was verified: it expires
+    /// exactly <paramref name="lifetime"/> after it is created, and dies with any revocation since that read.
+    /// </summary>
+    public Task<(TokenEntity Entity, string Key)> CreateSessionAsync(UserEntity user, TimeSpan lifetime, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        return CreateAsync(userId, KeyKind.Session, label: null, now, now + lifetime, cancellationToken);
+        return CreateAsync(user, KeyKind.Session, label: null, now, now + lifetime, cancellationToken);
     }
 
-    public Task<(TokenEntity Entity, string Key)> CreateApiKeyAsync(string userId, string label, DateTimeOffset? expires, CancellationToken cancellationToken) =>
-        CreateAsync(userId, KeyKind.Api, label, clock.GetUtcNow(), expires, cancellationToken);
+    /// <summary>An API key for <paramref name="user"/> as read when the creating key was validated.</summary>
+    public Task<(TokenEntity Entity, string Key)> CreateApiKeyAsync(UserEntity user, string label, DateTimeOffset? expires, CancellationToken cancellationToken) =>
+        CreateAsync(user, KeyKind.Api, label, clock.GetUtcNow(), expires, cancellationToken);
 
     private async Task<(TokenEntity Entity, string Key)> CreateAsync(
-        string userId, KeyKind kind, string? label, DateTimeOffset created, DateTimeOffset? expires, CancellationToken cancellationToken)
+        UserEntity user, KeyKind kind, string? label, DateTimeOffset created, DateTimeOffset? expires, CancellationToken cancellationToken)
     {
+        var userId = user.PartitionKey;
         var tokenId = Keys.NewId();
         var key = Keys.Create(kind, userId, tokenId);
         var entity = new TokenEntity
@@ -36,6 +41,7 @@ public sealed class TokenStore(AuthTables tables, ExpiryIndex expiry, TimeProvid
             KeyHash = Keys.Hash(key),
             Created = created,
             Expires = expires,
+            Generation = user.Generation,
         };
         if (expires is { } due)
         {
@@ -46,22 +52,20 @@ public sealed class TokenStore(AuthTables tables, ExpiryIndex expiry, TimeProvid
         return (entity, key);
     }
 
-    /// <summary>One point read. Only a live (unexpired) token whose hash matches is returned.</summary>
-    public async Task<TokenEntity?> FindLiveAsync(string key, ParsedKey parsed, CancellationToken cancellationToken)
+    /// <summary>The token row the key names (one point read), or null. <see cref="IsLive"/> decides whether it counts.</summary>
+    public async Task<TokenEntity?> GetAsync(ParsedKey parsed, CancellationToken cancellationToken)
     {
         var response = await tables.Users.GetEntityIfExistsAsync<TokenEntity>(
             parsed.UserId, TokenEntity.RowKeyFor(parsed.TokenId), cancellationToken: cancellationToken);
-        if (!response.HasValue)
-        {
-            return null;
-        }
-
-        var token = response.Value!;
-        var live = Keys.Matches(key, token.KeyHash)
-            && token.Type == TypeName(parsed.Kind)
-            && !IsExpired(token);
-        return live ? token : null;
+        return response.HasValue ? response.Value : null;
     }
+
+    /// <summary>The hash matches (constant time), the kind matches, it has not expired and no revocation covers it.</summary>
+    public bool IsLive(string key, ParsedKey parsed, TokenEntity token, UserEntity owner) =>
+        Keys.Matches(key, token.KeyHash)
+        && token.Type == TypeName(parsed.Kind)
+        && !IsExpired(token)
+        && Revocation.Allows(owner, token);
 
     public bool IsExpired(TokenEntity token) => token.Expires is { } expires && clock.GetUtcNow() >= expires;
 
@@ -86,15 +90,13 @@ public sealed class TokenStore(AuthTables tables, ExpiryIndex expiry, TimeProvid
         }
     }
 
-    /// <summary>One partition query: every unexpired session and API key of the user.</summary>
-    public async Task<List<TokenEntity>> ListLiveAsync(string userId, CancellationToken cancellationToken)
+    /// <summary>One partition query: every unexpired, unrevoked session and API key of the user.</summary>
+    public async Task<List<TokenEntity>> ListLiveAsync(UserEntity user, CancellationToken cancellationToken)
     {
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {userId} and RowKey ge {TokenEntity.RowPrefix} and RowKey lt {TokenEntity.RowPrefixEnd}");
         var tokens = new List<TokenEntity>();
-        await foreach (var token in tables.Users.QueryAsync<TokenEntity>(filter, cancellationToken: cancellationToken))
+        await foreach (var token in tables.Users.QueryAsync<TokenEntity>(TokenRange(user.PartitionKey), cancellationToken: cancellationToken))
         {
-            if (!IsExpired(token))
+            if (!IsExpired(token) && Revocation.Allows(user, token))
             {
                 tokens.Add(token);
             }
@@ -110,16 +112,19 @@ public sealed class TokenStore(AuthTables tables, ExpiryIndex expiry, TimeProvid
         return response.Status != 404;
     }
 
-    /// <summary>Revokes every token of the user but <paramref name="keepTokenId"/>: one partition query, then batched deletes.</summary>
-    public async Task<int> DeleteAllAsync(string userId, string? keepTokenId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Clean-up after a revocation to <paramref name="generation"/> (which already refuses them): one
+    /// partition query, then batched deletes of the rows it covers. Keys minted under the new
+    /// generation meanwhile, and the kept key, stay.
+    /// </summary>
+    public async Task<int> DeleteRevokedAsync(string userId, long generation, string? keptTokenId, CancellationToken cancellationToken)
     {
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {userId} and RowKey ge {TokenEntity.RowPrefix} and RowKey lt {TokenEntity.RowPrefixEnd}");
-        var keep = keepTokenId is null ? null : TokenEntity.RowKeyFor(keepTokenId);
+        var kept = keptTokenId is null ? null : TokenEntity.RowKeyFor(keptTokenId);
         var rows = new List<TableEntity>();
-        await foreach (var row in tables.Users.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
+        await foreach (var row in tables.Users.QueryAsync<TableEntity>(
+            TokenRange(userId), select: ["RowKey", nameof(TokenEntity.Generation)], cancellationToken: cancellationToken))
         {
-            if (row.RowKey != keep)
+            if (row.RowKey != kept && (row.GetInt64(nameof(TokenEntity.Generation)) ?? 0) < generation)
             {
                 rows.Add(new TableEntity(userId, row.RowKey) { ETag = ETag.All });
             }
@@ -127,4 +132,7 @@ public sealed class TokenStore(AuthTables tables, ExpiryIndex expiry, TimeProvid
 
         return (await TableBatch.DeleteAsync(tables.Users, rows, cancellationToken)).Count;
     }
+
+    private static string TokenRange(string userId) => TableClient.CreateQueryFilter(
+        $"PartitionKey eq {userId} and RowKey ge {TokenEntity.RowPrefix} and RowKey lt {TokenEntity.RowPrefixEnd}");
 }

@@ -67,7 +67,7 @@ public static class TokensApi
         }
 
         var caller = context.GetCaller();
-        var (token, key) = await tokens.CreateApiKeyAsync(caller.UserId, label!, input.Expires?.ToUniversalTime(), cancellationToken);
+        var (token, key) = await tokens.CreateApiKeyAsync(caller.User, label!, input.Expires?.ToUniversalTime(), cancellationToken);
         AuthEvents.TokenCreated(logger, caller.UserId, token.TokenId, token.Type);
         return TypedResults.Created($"/api/tokens/{token.TokenId}", new TokenResponse(token.ToDto(key)));
     }
@@ -75,7 +75,7 @@ public static class TokensApi
     public static async Task<IResult> ListAsync(HttpContext context, TokenStore tokens, CancellationToken cancellationToken)
     {
         var caller = context.GetCaller();
-        var items = (await tokens.ListLiveAsync(caller.UserId, cancellationToken))
+        var items = (await tokens.ListLiveAsync(caller.User, cancellationToken))
             .OrderByDescending(t => t.Created)
             .Select(t => t.ToInfo(caller.TokenId))
             .ToList();
@@ -96,13 +96,10 @@ public static class TokensApi
         return TypedResults.NoContent();
     }
 
-    public static async Task<IResult> RevokeAllAsync(
-        HttpContext context, TokenStore tokens, ILogger<TokenStore> logger, CancellationToken cancellationToken)
+    public static async Task<IResult> RevokeAllAsync(HttpContext context, RevocationService revocation, CancellationToken cancellationToken)
     {
         var caller = context.GetCaller();
-        var keep = string.Equals(context.Request.Query["keep"], "current", StringComparison.OrdinalIgnoreCase) ? caller.TokenId : null;
-        var count = await tokens.DeleteAllAsync(caller.UserId, keep, cancellationToken);
-        AuthEvents.TokensRevoked(logger, caller.UserId, count, "revoke-all", keep);
-        return TypedResults.NoContent();
+        var keep = string.Equals(context.Request.Query["keep"], "current", StringComparison.OrdinalIgnoreCase);
+        return await revocation.RevokeAllAsync(caller, keep, cancellationToken) ? TypedResults.NoContent() : Problems.Unauthorized();
     }
 }

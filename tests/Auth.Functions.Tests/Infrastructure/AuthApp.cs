@@ -93,6 +93,11 @@ public sealed class AuthApp : WebApplicationFactory<Program>
 
     public Api Api(string? key = null) => new(CreateClient(), key);
 
+    /// <summary>The user's row as stored now.</summary>
+    public async Task<UserEntity> UserAsync(string userId) =>
+        await Services.GetRequiredService<Auth.Functions.Accounts.UserStore>().GetAsync(userId, CancellationToken.None)
+            ?? throw new InvalidOperationException($"No user {userId}.");
+
     /// <summary>The hash count once the start-up dummy hash exists, so a test can assert "no further hash".</summary>
     public int HashesAfterWarmUp()
     {

@@ -97,9 +97,10 @@ public sealed class RevocationTests
         // 250 tokens: three entity-group transactions (100 + 100 + 50), written straight to storage for speed.
         var keys = new List<string>();
         var tokens = app.Services.GetRequiredService<Auth.Functions.Tokens.TokenStore>();
+        var user = await app.UserAsync(alice.UserId);
         await Parallel.ForEachAsync(Enumerable.Range(0, 249), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
         {
-            var (_, key) = await tokens.CreateApiKeyAsync(alice.UserId, $"bulk {i}", null, ct);
+            var (_, key) = await tokens.CreateApiKeyAsync(user, $"bulk {i}", null, ct);
             lock (keys)
             {
                 keys.Add(key);
