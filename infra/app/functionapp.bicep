@@ -126,6 +126,22 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       Email__From: emailSenderAddress
     }
   }
+
+  // No publishing with a user name and password: deploys go through the identity (azd, the
+  // deployment container). Both basic-auth endpoints are switched off, SCM and FTP.
+  resource scmBasicAuth 'basicPublishingCredentialsPolicies' = {
+    name: 'scm'
+    properties: {
+      allow: false
+    }
+  }
+
+  resource ftpBasicAuth 'basicPublishingCredentialsPolicies' = {
+    name: 'ftp'
+    properties: {
+      allow: false
+    }
+  }
 }
 
 output name string = functionApp.name

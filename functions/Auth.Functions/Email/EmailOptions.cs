@@ -24,8 +24,13 @@ public sealed class EmailOptions
 
         public int Port { get; set; } = 587;
 
-        /// <summary><c>auto</c>, <c>none</c>, <c>starttls</c> or <c>tls</c> (implicit TLS, usually port 465).</summary>
-        public string Security { get; set; } = "auto";
+        /// <summary>
+        /// <c>starttls</c> (the default: the server must offer STARTTLS, or nothing is sent), <c>tls</c>
+        /// (implicit TLS, usually port 465) or <c>none</c> (plain text: reset links and the SMTP password
+        /// readable on the wire; only for a relay on the same host). There is no "TLS if offered": a
+        /// network attacker could strip the offer.
+        /// </summary>
+        public string Security { get; set; } = "starttls";
 
         public string? Username { get; set; }
 
@@ -78,9 +83,9 @@ public sealed class EmailOptions
                     yield return "Email__Smtp__Port must be a TCP port.";
                 }
 
-                if (Smtp.Security.ToLowerInvariant() is not ("auto" or "none" or "starttls" or "tls"))
+                if (Smtp.Security.ToLowerInvariant() is not ("none" or "starttls" or "tls"))
                 {
-                    yield return "Email__Smtp__Security must be auto, none, starttls or tls.";
+                    yield return "Email__Smtp__Security must be starttls, tls or none.";
                 }
 
                 break;

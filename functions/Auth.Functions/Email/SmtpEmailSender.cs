@@ -15,9 +15,9 @@ public sealed class SmtpEmailSender(IOptions<EmailOptions> options) : IEmailSend
         var security = smtp.Security.ToLowerInvariant() switch
         {
             "none" => SecureSocketOptions.None,
-            "starttls" => SecureSocketOptions.StartTls,
             "tls" => SecureSocketOptions.SslOnConnect,
-            _ => SecureSocketOptions.Auto,
+            // Required, never "when available": a stripped STARTTLS offer fails the send.
+            _ => SecureSocketOptions.StartTls,
         };
         await client.ConnectAsync(smtp.Host!, smtp.Port, security, cancellationToken);
         if (!string.IsNullOrEmpty(smtp.Username))

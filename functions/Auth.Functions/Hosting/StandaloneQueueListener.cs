@@ -43,9 +43,11 @@ public sealed partial class StandaloneQueueListener(
 
                 delay = messages.Length > 0 ? MinPollingInterval : Next(delay, settings.MaxPollingInterval);
             }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested && StorageErrors.IsOutage(e))
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                LogPollFailed(logger, queueName, e.GetType().Name);
+                // Never fatal: outages, a 403 while role assignments propagate, anything else is
+                // logged and polling backs off, as the host's own listener does.
+                LogPollFailed(logger, queueName, e is Azure.RequestFailedException r ? $"{r.Status} {r.ErrorCode}" : e.GetType().Name);
                 delay = Next(delay, settings.MaxPollingInterval);
             }
 
@@ -66,29 +68,41 @@ public sealed partial class StandaloneQueueListener(
     private async Task ProcessAsync(IQueueFunction function, QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        if (message.DequeueCount > settings.MaxDequeueCount)
-        {
-            await MoveToPoisonAsync(queue, poison, message, stoppingToken);
-            return;
-        }
-
         try
         {
-            var outcome = await function.HandleAsync(message.Body.ToString(), stoppingToken);
+            if (message.DequeueCount > settings.MaxDequeueCount)
+            {
+                await MoveToPoisonAsync(queue, poison, message, stoppingToken);
+                return;
+            }
+
+            string outcome;
+            try
+            {
+                outcome = await function.HandleAsync(message.Body.ToString(), stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogFailed(logger, e, function.FunctionName, message.MessageId, message.DequeueCount);
+                if (message.DequeueCount >= settings.MaxDequeueCount)
+                {
+                    await MoveToPoisonAsync(queue, poison, message, stoppingToken);
+                }
+                else
+                {
+                    await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: settings.VisibilityTimeout, cancellationToken: stoppingToken);
+                }
+
+                return;
+            }
+
             await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, stoppingToken);
             LogProcessed(logger, function.FunctionName, message.MessageId, outcome);
         }
-        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+        catch (Azure.RequestFailedException e) when (e.Status == 404)
         {
-            LogFailed(logger, e, function.FunctionName, message.MessageId, message.DequeueCount);
-            if (message.DequeueCount >= settings.MaxDequeueCount)
-            {
-                await MoveToPoisonAsync(queue, poison, message, stoppingToken);
-            }
-            else
-            {
-                await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: settings.VisibilityTimeout, cancellationToken: stoppingToken);
-            }
+            // The receipt went stale (the lease ran out and another receiver has the message): it is theirs now.
+            LogReceiptLost(logger, message.MessageId);
         }
     }
 
@@ -109,6 +123,9 @@ public sealed partial class StandaloneQueueListener(
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Error, Message = "Message {MessageId} moved to {PoisonQueue} after {DequeueCount} deliveries.")]
     private static partial void LogPoisoned(ILogger logger, string messageId, string poisonQueue, long dequeueCount);
+
+    [LoggerMessage(EventId = 204, Level = LogLevel.Warning, Message = "Message {MessageId} was leased to another receiver meanwhile; left to it.")]
+    private static partial void LogReceiptLost(ILogger logger, string messageId);
 
     [LoggerMessage(EventId = 203, Level = LogLevel.Warning, Message = "Polling {Queue} failed ({Error}); retrying.")]
     private static partial void LogPollFailed(ILogger logger, string queue, string error);

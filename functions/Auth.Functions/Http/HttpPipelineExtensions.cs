@@ -4,9 +4,16 @@ namespace Auth.Functions.Http;
 
 public static class HttpPipelineExtensions
 {
-    /// <summary>Errors as problem details, API responses never cached, storage ready before API work.</summary>
+    /// <summary>A storage budget per request, errors as problem details, API responses never cached, storage ready before API work.</summary>
     public static WebApplication UseApiPipeline(this WebApplication app)
     {
+        var budget = app.Services.GetRequiredService<StorageOptions>().RequestBudget;
+        app.Use(async (context, next) =>
+        {
+            // Every storage call this request makes, retries included, shares one time budget.
+            using var _ = StorageBudget.Start(budget);
+            await next(context);
+        });
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseStatusCodePages(context => context.HttpContext.Response.StatusCode switch
         {

@@ -174,11 +174,11 @@ public sealed class PurgeService(AuthTables tables, ExpiryIndex expiry, TimeProv
         }
 
         var entity = found.Value!;
-        var staleAt = partition.StartsWith("login-", StringComparison.Ordinal)
+        var staleAt = partition.StartsWith(LoginThrottle.PartitionFor(""), StringComparison.Ordinal)
             ? entity.GetDateTimeOffset(nameof(LoginThrottleEntity.LastFailure)).GetValueOrDefault() + loginThrottle.Value.ForgetAfter
             : partition == ResetEmailThrottle.Everyone
-                ? entity.GetDateTimeOffset(nameof(EmailThrottleEntity.WindowStart)).GetValueOrDefault() + TimeSpan.FromMinutes(1)
-                : entity.GetDateTimeOffset(nameof(EmailThrottleEntity.WindowStart)).GetValueOrDefault() + TimeSpan.FromHours(1);
+                ? entity.GetDateTimeOffset(nameof(EmailThrottleEntity.WindowStart)).GetValueOrDefault() + ResetEmailThrottle.GlobalWindow
+                : entity.GetDateTimeOffset(nameof(EmailThrottleEntity.WindowStart)).GetValueOrDefault() + ResetEmailThrottle.AccountWindow;
         return staleAt > now
             ? (staleAt, null)
             : (null, new PendingDelete(tables.Throttles, entity, () => counts.Throttles++));

@@ -22,5 +22,6 @@ public sealed class RecoveryOptions
     public bool HasValidBaseUrl() =>
         Uri.TryCreate(PublicBaseUrl, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" && string.IsNullOrEmpty(uri.Query);
 
-    public string ResetLink(string token) => $"{PublicBaseUrl.TrimEnd('/')}/reset-password?token={Uri.EscapeDataString(token)}";
+    /// <summary>The token rides in the fragment, which browsers never send: no request log or telemetry records it.</summary>
+    public string ResetLink(string token) => $"{PublicBaseUrl.TrimEnd('/')}/reset-password#token={Uri.EscapeDataString(token)}";
 }

@@ -6,11 +6,15 @@ namespace Auth.Functions.Recovery;
 /// <summary>The reset email, in plain text and HTML.</summary>
 public static class ResetEmail
 {
-    public static EmailMessage Create(string to, string? displayName, string link, TimeSpan lifetime, Guid idempotencyKey)
+    /// <remarks>
+    /// No display name: whoever registers an address chooses it, so it would put an attacker's words
+    /// into a genuine email from us.
+    /// </remarks>
+    public static EmailMessage Create(string to, string link, TimeSpan lifetime, Guid idempotencyKey)
     {
         var minutes = (int)Math.Round(lifetime.TotalMinutes);
         var validFor = minutes % 60 == 0 ? $"{minutes / 60} hour{(minutes == 60 ? "" : "s")}" : $"{minutes} minutes";
-        var greeting = string.IsNullOrWhiteSpace(displayName) ? "Hello," : $"Hello {displayName},";
+        const string greeting = "Hello,";
         var text = $"""
             {greeting}
 

@@ -11,7 +11,7 @@ namespace Auth.Functions.Recovery;
 
 /// <summary>
 /// The SendResetEmail function: one queued reset request in, at most one usable reset link out.
-/// Unknown accounts and throttled requests are dropped (the HTTP answer was the same for all of
+/// Unknown accounts and requests over an account's limits are dropped (the HTTP answer was the same for all of
 /// them already); a failure throws, so the message is retried and finally poisoned.
 /// </summary>
 public sealed partial class ResetEmailWorker(
@@ -19,10 +19,14 @@ public sealed partial class ResetEmailWorker(
     ResetTokenStore resets,
     ResetEmailThrottle throttle,
     IEmailSender sender,
+    ResetQueue queue,
     IOptions<RecoveryOptions> options,
     ILogger<ResetEmailWorker> logger)
 {
     public const string FunctionName = "SendResetEmail";
+
+    /// <summary>A request waits at most this many windows of the service-wide cap (an hour), then goes unanswered.</summary>
+    public const int MaxDeferrals = 60;
 
     public async Task<string> HandleAsync(string messageText, CancellationToken cancellationToken)
     {
@@ -38,9 +42,9 @@ public sealed partial class ResetEmailWorker(
 
         if (message is null || !Keys.IsValidId(message.RequestId) || message.EmailKey is not { Length: 64 } || !message.EmailKey.All(char.IsAsciiHexDigitLower))
         {
-            // Retrying cannot fix it: drop it, loudly.
-            LogMalformed(logger);
-            return "malformed";
+            // Fails the invocation: retried, then moved to the poison queue where an operator sees it.
+            // Nothing is dropped silently.
+            throw new FormatException("A password-reset queue message was malformed.");
         }
 
         return await ProcessAsync(message, cancellationToken);
@@ -62,11 +66,20 @@ public sealed partial class ResetEmailWorker(
             return "already-sent";
         }
 
-        // A pending token means an earlier delivery reserved its slot and then failed: no new reservation.
-        if (existing is null && !await throttle.TryReserveAsync(message.EmailKey, cancellationToken))
+        // A pending token means an earlier delivery reserved its slots and then failed: no new reservation.
+        switch (existing is null ? await throttle.TryReserveAsync(message.EmailKey, cancellationToken) : ResetEmailSlot.Reserved)
         {
-            LogOutcome(logger, message.RequestId, user.PartitionKey, "throttled");
-            return "throttled";
+            case ResetEmailSlot.AccountLimit:
+                LogOutcome(logger, message.RequestId, user.PartitionKey, "throttled");
+                return "throttled";
+            case ResetEmailSlot.GlobalLimit when message.Deferrals < MaxDeferrals:
+                // Not this request's fault: it waits for the next window instead of being lost.
+                await queue.EnqueueAsync(message with { Deferrals = message.Deferrals + 1 }, cancellationToken, throttle.UntilNextGlobalWindow());
+                LogOutcome(logger, message.RequestId, user.PartitionKey, "deferred");
+                return "deferred";
+            case ResetEmailSlot.GlobalLimit:
+                LogOutcome(logger, message.RequestId, user.PartitionKey, "expired-in-backlog");
+                return "expired-in-backlog";
         }
 
         var settings = options.Value;
@@ -79,7 +92,7 @@ public sealed partial class ResetEmailWorker(
         // One idempotency key per minted link: a provider-side retry of this send is deduplicated,
         // while a later redelivery (which minted a new link) is a new email.
         var idempotencyKey = new Guid(SHA256.HashData(Encoding.UTF8.GetBytes($"{message.RequestId}:{minted.Entity.Mints}")).AsSpan(0, 16));
-        var email = ResetEmail.Create(user.Email, user.DisplayName, settings.ResetLink(minted.Token), settings.TokenLifetime, idempotencyKey);
+        var email = ResetEmail.Create(user.Email, settings.ResetLink(minted.Token), settings.TokenLifetime, idempotencyKey);
         await sender.SendAsync(email, cancellationToken);
         await resets.MarkSentAsync(minted.Entity, cancellationToken);
         LogOutcome(logger, message.RequestId, user.PartitionKey, "sent");
@@ -88,7 +101,4 @@ public sealed partial class ResetEmailWorker(
 
     [LoggerMessage(EventId = 1040, Level = LogLevel.Information, Message = "Reset request {RequestId} for user {UserId}: {Outcome}.")]
     private static partial void LogOutcome(ILogger logger, string requestId, string userId, string outcome);
-
-    [LoggerMessage(EventId = 1041, Level = LogLevel.Error, Message = "A password-reset queue message was malformed and was dropped.")]
-    private static partial void LogMalformed(ILogger logger);
 }

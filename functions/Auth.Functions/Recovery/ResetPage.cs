@@ -5,7 +5,7 @@ using Auth.Functions.Hosting;
 namespace Auth.Functions.Recovery;
 
 /// <summary>
-/// The page a reset email links to. Its script takes the token out of the address bar at once and
+/// The page a reset email links to (<c>#token=…</c>). Its script takes the token out of the address bar at once and
 /// sends it only in the POST body; the page sends no referrer and allows only its own nonce'd
 /// script and style. The token is never echoed into the HTML.
 /// </summary>
@@ -67,7 +67,10 @@ public static class ResetPage
           </main>
           <script nonce="{{nonce}}">
             (() => {
-              const token = new URLSearchParams(location.search).get('token');
+              // The link carries the token in the fragment, which the browser never sends to a server;
+              // a ?token= link from an email sent before that change still works.
+              const token = new URLSearchParams(location.hash.slice(1)).get('token')
+                || new URLSearchParams(location.search).get('token');
               // The token leaves the address bar and the history before anything else can see it.
               history.replaceState(null, '', location.pathname);
               const form = document.getElementById('reset-form');

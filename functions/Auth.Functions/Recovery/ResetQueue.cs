@@ -16,6 +16,8 @@ public sealed class ResetQueue(QueueServiceClient queues, FunctionManifest manif
 
     public QueueClient Client => queues.GetQueueClient(_name);
 
-    public async Task EnqueueAsync(ResetRequestMessage message, CancellationToken cancellationToken) =>
-        await Client.SendMessageAsync(JsonSerializer.Serialize(message, AppJsonContext.Default.ResetRequestMessage), cancellationToken);
+    /// <param name="delay">Hidden this long before a worker may take it (null: at once).</param>
+    public async Task EnqueueAsync(ResetRequestMessage message, CancellationToken cancellationToken, TimeSpan? delay = null) =>
+        await Client.SendMessageAsync(
+            JsonSerializer.Serialize(message, AppJsonContext.Default.ResetRequestMessage), visibilityTimeout: delay, cancellationToken: cancellationToken);
 }

@@ -1,4 +1,5 @@
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Queues;
@@ -12,22 +13,31 @@ namespace Auth.Functions.Storage;
 /// </summary>
 public sealed record StorageClientPair(TableServiceClient Tables, QueueServiceClient Queues);
 
+/// <summary>A policy added to every storage client's pipeline (tests pause requests here, at exact points).</summary>
+public sealed record StoragePipelinePolicy(HttpPipelinePolicy Policy, HttpPipelinePosition Position);
+
 public static class StorageClients
 {
     public const string Setting = "AzureWebJobsStorage";
 
-    public static StorageClientPair Create(IConfiguration configuration, StorageOptions options)
+    public static StorageClientPair Create(IConfiguration configuration, StorageOptions options, IEnumerable<StoragePipelinePolicy>? policies = null)
     {
         var tableOptions = new TableClientOptions();
         var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
-        // Bounded retries with back-off: an outage answers 503 within a second or two instead of hanging.
-        foreach (var retry in new[] { tableOptions.Retry, queueOptions.Retry })
+        foreach (var client in new ClientOptions[] { tableOptions, queueOptions })
         {
-            retry.Mode = RetryMode.Exponential;
-            retry.MaxRetries = options.MaxRetries;
-            retry.Delay = TimeSpan.FromMilliseconds(200);
-            retry.MaxDelay = TimeSpan.FromSeconds(2);
-            retry.NetworkTimeout = options.NetworkTimeout;
+            // Bounded retries with back-off, all within the request's storage budget: storage that
+            // refuses or hangs answers 503 within the budget instead of holding the request.
+            client.Retry.Mode = RetryMode.Exponential;
+            client.Retry.MaxRetries = options.MaxRetries;
+            client.Retry.Delay = TimeSpan.FromMilliseconds(200);
+            client.Retry.MaxDelay = TimeSpan.FromSeconds(1);
+            client.Retry.NetworkTimeout = options.NetworkTimeout;
+            client.AddPolicy(new StorageBudget.Policy(options.NetworkTimeout), HttpPipelinePosition.PerRetry);
+            foreach (var extra in policies ?? [])
+            {
+                client.AddPolicy(extra.Policy, extra.Position);
+            }
         }
 
         var connectionString = configuration[Setting];

@@ -14,6 +14,7 @@ public static class StorageErrors
     public static bool IsOutage(Exception exception) => exception switch
     {
         StorageNotReadyException => true,
+        StorageBudgetExceededException => true,
         RequestFailedException r when r.Status is 0 or 408 or 429 or >= 500 => true,
         RequestFailedException r when r.ErrorCode is "TableNotFound" or "QueueNotFound" => true,
         HttpRequestException => true,

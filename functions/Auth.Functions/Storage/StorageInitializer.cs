@@ -72,9 +72,11 @@ public sealed partial class StorageInitializer(
                     delay = TimeSpan.FromMilliseconds(250);
                     LogReady(logger);
                 }
-                catch (Exception e) when (!stoppingToken.IsCancellationRequested && StorageErrors.IsOutage(e))
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
                 {
-                    LogNotReady(logger, delay.TotalSeconds, e.GetType().Name);
+                    // Never fatal: an outage, or a 403 while role assignments propagate after a
+                    // deploy, ends by itself; requests answer 503 meanwhile.
+                    LogNotReady(logger, delay.TotalSeconds, Describe(e));
                     await Task.Delay(delay, stoppingToken);
                     delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
                     continue;
@@ -84,6 +86,8 @@ public sealed partial class StorageInitializer(
             await _wake.WaitAsync(stoppingToken);
         }
     }
+
+    private static string Describe(Exception e) => e is Azure.RequestFailedException r ? $"{r.Status} {r.ErrorCode}" : e.GetType().Name;
 
     private async Task CreateAllAsync(CancellationToken cancellationToken)
     {

@@ -20,11 +20,17 @@ public sealed partial class StorageOptions
     /// <summary>How long a request waits for storage to become ready (start-up, or after an outage) before answering 503.</summary>
     public TimeSpan ReadyTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Retries of one storage call before the request gives up with 503.</summary>
+    /// <summary>Retries of one storage call (within the request's budget).</summary>
     public int MaxRetries { get; set; } = 2;
 
-    /// <summary>Time budget of one storage call (per try).</summary>
-    public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>Longest wait for one try of one storage call (background work has no other bound).</summary>
+    public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Storage time one request may spend, across all its storage calls and their retries; past it the
+    /// request answers 503 <c>storage_unavailable</c>.
+    /// </summary>
+    public TimeSpan RequestBudget { get; set; } = TimeSpan.FromSeconds(5);
 
     public bool IsValidPrefix() => PrefixPattern().IsMatch(TablePrefix);
 

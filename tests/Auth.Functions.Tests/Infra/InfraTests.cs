@@ -97,6 +97,14 @@ public sealed class InfraTests
     }
 
     [Fact]
+    public async Task PublishingWithBasicCredentialsIsOffForScmAndFtp()
+    {
+        var policies = await OfTypeAsync("Microsoft.Web/sites/basicPublishingCredentialsPolicies");
+        Assert.Equal(["ftp", "scm"], policies.Select(p => System.Text.RegularExpressions.Regex.Match((string)p["name"]!, @"'(\w+)'\)\]$").Groups[1].Value).Order());
+        Assert.All(policies, p => Assert.False((bool)p["properties"]!["allow"]!));
+    }
+
+    [Fact]
     public async Task AppSettingsAreIdentityBasedAndFlexForbiddenOnesAreAbsent()
     {
         var settings = Assert.Single(await OfTypeAsync("Microsoft.Web/sites/config"));

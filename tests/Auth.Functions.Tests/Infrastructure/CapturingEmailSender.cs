@@ -32,6 +32,6 @@ public sealed partial class CapturingEmailSender : IEmailSender
 
     public static string TokenIn(EmailMessage message) => Uri.UnescapeDataString(LinkIn(message).Split("token=")[1]);
 
-    [GeneratedRegex(@"https?://\S+/reset-password\?token=\S+")]
+    [GeneratedRegex(@"https?://\S+/reset-password#token=\S+")]
     private static partial Regex LinkPattern();
 }

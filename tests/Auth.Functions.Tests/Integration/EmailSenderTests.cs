@@ -54,7 +54,7 @@ public sealed class EmailSenderTests
         Assert.Equal("auth@example.com", (string?)received["from"]![0]!["address"]);
         var text = (string)received["text"]!;
         var link = System.Text.RegularExpressions.Regex.Match(text, @"https://\S+").Value;
-        Assert.StartsWith($"{AuthApp.PublicBaseUrl}/reset-password?token=", link, StringComparison.Ordinal);
+        Assert.StartsWith($"{AuthApp.PublicBaseUrl}/reset-password#token=", link, StringComparison.Ordinal);
         Assert.Contains(link, (string)received["html"]!, StringComparison.Ordinal);
         var token = Uri.UnescapeDataString(link.Split("token=")[1]);
         await (await app.Api().PostAsync("/api/auth/password/reset", new { token, newPassword = "delivered by smtp for real" })).ShouldBe(HttpStatusCode.NoContent);
@@ -73,6 +73,19 @@ public sealed class EmailSenderTests
         }));
 
         await Assert.ThrowsAnyAsync<MailKit.Security.AuthenticationException>(() => sender.SendAsync(Sample(), CancellationToken.None));
+        Assert.Empty(await maildev.MessagesAsync());
+    }
+
+    [Fact]
+    public async Task ByDefaultTheSmtpSenderSendsNothingToAServerThatOffersNoStartTls()
+    {
+        // maildev offers no STARTTLS, as a server whose offer a network attacker stripped would look.
+        await using var maildev = await MailDev.StartAsync();
+        var settings = new EmailOptions.SmtpSettings { Host = "127.0.0.1", Port = maildev.SmtpPort, Username = MailDev.User, Password = MailDev.Password };
+        Assert.Equal("starttls", settings.Security);
+        var sender = new SmtpEmailSender(Options.Create(new EmailOptions { Provider = "smtp", From = "auth@example.com", Smtp = settings }));
+
+        await Assert.ThrowsAnyAsync<NotSupportedException>(() => sender.SendAsync(Sample(), CancellationToken.None));
         Assert.Empty(await maildev.MessagesAsync());
     }
 }

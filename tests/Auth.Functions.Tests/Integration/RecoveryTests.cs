@@ -60,7 +60,7 @@ public sealed class RecoveryTests
         await (await app.Api().SendAsync(request)).ShouldBe(HttpStatusCode.Accepted);
 
         var mail = await app.Mail.WaitForAsync(email);
-        Assert.StartsWith($"{AuthApp.PublicBaseUrl}/reset-password?token=afs_reset_", CapturingEmailSender.LinkIn(mail), StringComparison.Ordinal);
+        Assert.StartsWith($"{AuthApp.PublicBaseUrl}/reset-password#token=afs_reset_", CapturingEmailSender.LinkIn(mail), StringComparison.Ordinal);
         Assert.DoesNotContain("evil.example", mail.PlainText + mail.Html, StringComparison.Ordinal);
         Assert.Contains(CapturingEmailSender.LinkIn(mail), mail.Html, StringComparison.Ordinal);
     }
@@ -222,7 +222,7 @@ public sealed class RecoveryTests
     {
         await using var app = await AuthApp.StartAsync();
 
-        var response = await app.Api().GetAsync("/reset-password?token=afs_reset_x");
+        var response = await app.Api().GetAsync("/reset-password#token=afs_reset_x");
 
         await response.ShouldBe(HttpStatusCode.OK);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);

@@ -23,7 +23,7 @@ public sealed partial class ResetPageBrowserTests
 
         await (await api.PostAsync("/api/auth/password/forgot", new { email })).ShouldBe(HttpStatusCode.Accepted);
         var link = await ReadLinkFromPickupFolderAsync(app.MailDirectory);
-        Assert.StartsWith($"http://127.0.0.1:{port}/reset-password?token=afs_reset_", link, StringComparison.Ordinal);
+        Assert.StartsWith($"http://127.0.0.1:{port}/reset-password#token=afs_reset_", link, StringComparison.Ordinal);
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new()
@@ -34,8 +34,10 @@ public sealed partial class ResetPageBrowserTests
         });
         var page = await browser.NewPageAsync();
         var resetRequests = new List<IRequest>();
+        var urlsSent = new List<string>();
         page.Request += (_, request) =>
         {
+            urlsSent.Add(request.Url);
             if (request.Url.EndsWith("/api/auth/password/reset", StringComparison.Ordinal))
             {
                 resetRequests.Add(request);
@@ -44,6 +46,9 @@ public sealed partial class ResetPageBrowserTests
 
         await page.GotoAsync(link);
 
+        // The token rode in the fragment: the page's own GET never carried it to the server.
+        Assert.Contains(urlsSent, u => u == $"http://127.0.0.1:{port}/reset-password");
+        Assert.DoesNotContain(urlsSent, u => u.Contains("afs_reset_", StringComparison.Ordinal));
         // The token left the address bar at once.
         Assert.Equal($"http://127.0.0.1:{port}/reset-password", page.Url);
         Assert.Equal("Choose a new password", await page.TitleAsync());
@@ -83,8 +88,8 @@ public sealed partial class ResetPageBrowserTests
         await (await api.WithKey(session).GetAsync("/api/auth/me")).ShouldBe(HttpStatusCode.Unauthorized);
         await (await api.WithKey(apiKey).GetAsync("/api/auth/me")).ShouldBe(HttpStatusCode.Unauthorized);
 
-        // The same link again: the page says it is spent.
-        await page.GotoAsync(link);
+        // The same link again, in the ?token= form of emails sent before v1.1: still read, and spent.
+        await page.GotoAsync(link.Replace("#token=", "?token=", StringComparison.Ordinal));
         await page.GetByLabel("New password", new() { Exact = true }).FillAsync("yet another passphrase");
         await page.GetByLabel("Confirm new password").FillAsync("yet another passphrase");
         await page.GetByRole(AriaRole.Button, new() { Name = "Set new password" }).ClickAsync();
@@ -109,6 +114,6 @@ public sealed partial class ResetPageBrowserTests
         throw new TimeoutException($"No email appeared in {folder}.");
     }
 
-    [GeneratedRegex(@"http://\S+/reset-password\?token=\S+")]
+    [GeneratedRegex(@"http://\S+/reset-password#token=\S+")]
     private static partial Regex LinkPattern();
 }
