@@ -1,3 +1,4 @@
+using System.Runtime.Serialization;
 using Azure;
 using Azure.Data.Tables;
 
@@ -57,6 +58,7 @@ public sealed class TokenEntity : TableRow
     /// <summary>The owner's <see cref="UserEntity.Generation"/> when this key was authorised (password verified, or creating key validated).</summary>
     public long Generation { get; set; }
 
+    [IgnoreDataMember] // Derived from the RowKey: not a column.
     public string TokenId => RowKey[RowPrefix.Length..];
 
     public static string RowKeyFor(string tokenId) => RowPrefix + tokenId;
@@ -103,6 +105,7 @@ public sealed class ResetTokenEntity : TableRow
     /// <summary>The user's generation when minted: any revocation since (another reset included) kills the link.</summary>
     public long Generation { get; set; }
 
+    [IgnoreDataMember] // Derived from the RowKey: not a column.
     public string TokenId => RowKey[RowPrefix.Length..];
 
     public static string RowKeyFor(string tokenId) => RowPrefix + tokenId;

@@ -46,6 +46,9 @@ public sealed class AuthApp : WebApplicationFactory<Program>
 
     public LogCapture Logs { get; } = new();
 
+    /// <summary>Sees every storage request of this app; pauses or fails chosen ones.</summary>
+    public StorageProbe Storage { get; } = new();
+
     public CountingHasher Hasher => (CountingHasher)Services.GetRequiredService<IPasswordHasher>();
 
     public AuthTables Tables => Services.GetRequiredService<AuthTables>();
@@ -131,6 +134,7 @@ public sealed class AuthApp : WebApplicationFactory<Program>
 
             services.AddSingleton<IPasswordHasher>(sp =>
                 new CountingHasher(new Argon2idHasher(sp.GetRequiredService<IOptions<PasswordHashingOptions>>())));
+            services.AddSingleton(new StoragePipelinePolicy(Storage, Azure.Core.HttpPipelinePosition.PerRetry));
         });
     }
 
@@ -165,6 +169,24 @@ public sealed class CountingHasher(IPasswordHasher inner) : IPasswordHasher
     public PasswordVerification Verify(string encodedHash, string password)
     {
         Interlocked.Increment(ref _verifications);
-        return inner.Verify(encodedHash, password);
+        var result = inner.Verify(encodedHash, password);
+        if (Interlocked.Exchange(ref _pauseAfterVerify, null) is { } gate)
+        {
+            // Between the password check and whatever the caller does next (mint a key, write the row).
+            gate.Arrive();
+            gate.Released.Wait(TimeSpan.FromSeconds(60));
+        }
+
+        return result;
+    }
+
+    private Gate? _pauseAfterVerify;
+
+    /// <summary>Holds the next verification, once it has its answer, until the gate is released.</summary>
+    public Gate PauseAfterNextVerification()
+    {
+        var gate = new Gate();
+        Volatile.Write(ref _pauseAfterVerify, gate);
+        return gate;
     }
 }

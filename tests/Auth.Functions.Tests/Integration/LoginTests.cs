@@ -211,24 +211,70 @@ public sealed class LoginTests
         Assert.Equal(known.Headers.RetryAfter, unknown.Headers.RetryAfter);
     }
 
-    [Fact]
-    public async Task FiftyParallelWrongPasswordsAreAllCountedAndThrottlingEngages()
+    [Theory]
+    [InlineData("parallel@example.com", 50)]
+    [InlineData("nobody-at-all@example.com", 50)] // unknown: the same answers, so a 429 reveals nothing
+    [InlineData("parallel@example.com", 40)]
+    public async Task ParallelWrongPasswordsReachThePasswordCheckAtMostFreeAttemptsTimes(string email, int guesses)
     {
-        await using var app = await AuthApp.StartAsync();
+        // Room for every guess to hash at once: any 429 below is the throttle's, not a busy hasher's.
+        await using var app = await AuthApp.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["PasswordHashing:MaxConcurrency"] = "64",
+            ["PasswordHashing:MemoryKiB"] = "1024",
+            ["PasswordHashing:Iterations"] = "1",
+        });
         var api = app.Api();
         await api.RegisterAsync("parallel@example.com", "correct horse battery");
+        var before = app.HashesAfterWarmUp();
+        var verificationsBefore = app.Hasher.Verifications;
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ =>
-            api.PostAsync("/api/auth/login", new { email = "parallel@example.com", password = "bad password" })));
+        var responses = await Task.WhenAll(Enumerable.Range(0, guesses).Select(_ =>
+            api.PostAsync("/api/auth/login", new { email, password = "bad password" })));
 
-        var rejected = responses.Count(r => r.StatusCode == HttpStatusCode.Unauthorized);
-        var throttled = responses.Count(r => r.StatusCode == HttpStatusCode.TooManyRequests);
-        Assert.Equal(50, rejected + throttled);
-        // Every attempt that checked a password was counted: no lost update under contention.
-        Assert.Equal(rejected, await Failures(app, "parallel@example.com"));
-        Assert.True(rejected >= 5);
-        var next = await api.PostAsync("/api/auth/login", new { email = "parallel@example.com", password = "correct horse battery" });
+        // Counted at the hasher itself: FreeAttempts (5) guesses were evaluated, no more (and no fewer:
+        // nothing was refused before five failures were on record).
+        var evaluated = app.Hasher.Verifications - verificationsBefore;
+        Assert.Equal(5, evaluated);
+        Assert.Equal(before, app.Hasher.Hashes);
+        var rejected = responses.Where(r => r.StatusCode == HttpStatusCode.Unauthorized).ToList();
+        var throttled = responses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+        Assert.Equal(evaluated, rejected.Count);
+        Assert.Equal(guesses - evaluated, throttled.Count);
+        foreach (var response in throttled)
+        {
+            await response.ShouldBeProblem(HttpStatusCode.TooManyRequests, "too_many_requests");
+            Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+        }
+
+        // Each 429 is the throttle's (logged as such), never the hasher's bound.
+        Assert.Equal(throttled.Count, app.Logs.Lines.Count(l => l.EventId == 1012));
+        Assert.DoesNotContain(app.Logs.Lines, l => l.EventId == 501);
+        // Every evaluated guess was counted (no lost update), and the next attempt waits.
+        Assert.Equal(evaluated, await Failures(app, email));
+        var next = await api.PostAsync("/api/auth/login", new { email, password = "correct horse battery" });
         await next.ShouldBeProblem(HttpStatusCode.TooManyRequests, "too_many_requests");
+    }
+
+    [Fact]
+    public async Task AFailureCountUntouchedForForgetAfterNoLongerThrottles()
+    {
+        var clock = AuthApp.NewClock();
+        await using var app = await AuthApp.StartAsync(clock);
+        var api = app.Api();
+        for (var i = 0; i < 5; i++)
+        {
+            await api.PostAsync("/api/auth/login", new { email = "forgotten@example.com", password = "bad password" });
+        }
+
+        await (await api.PostAsync("/api/auth/login", new { email = "forgotten@example.com", password = "bad password" }))
+            .ShouldBeProblem(HttpStatusCode.TooManyRequests, "too_many_requests");
+
+        // Not purged yet (the purge has not run), but a day old: forgotten all the same.
+        clock.Advance(TimeSpan.FromHours(24));
+        await (await api.PostAsync("/api/auth/login", new { email = "forgotten@example.com", password = "bad password" }))
+            .ShouldBeProblem(HttpStatusCode.Unauthorized, "invalid_credentials");
+        Assert.Equal(1, await Failures(app, "forgotten@example.com"));
     }
 
     [Fact]
