@@ -81,7 +81,7 @@ public static class AccountsApi
         }
 
         // A taken email is refused before the expensive hash; the insert below still decides races.
-        if (await users.EmailExistsAsync(email!.Key, cancellationToken))
+        if (await users.EmailTakenAsync(email!.Key, cancellationToken))
         {
             AuthEvents.RegisterEmailTaken(logger);
             return Problems.EmailTaken();

@@ -24,11 +24,18 @@ public sealed class UserStore(AuthTables tables, ExpiryIndex expiry, TimeProvide
         return response.HasValue ? response.Value : null;
     }
 
-    public async Task<bool> EmailExistsAsync(string emailKey, CancellationToken cancellationToken)
+    /// <summary>
+    /// True when the email belongs to an account, or to a registration that may still be in flight. An
+    /// index row left by a registration cut off between its writes does not count: it is reclaimed.
+    /// </summary>
+    public async Task<bool> EmailTakenAsync(string emailKey, CancellationToken cancellationToken)
     {
         var response = await tables.Emails.GetEntityIfExistsAsync<EmailIndexEntity>(emailKey, "", cancellationToken: cancellationToken);
-        return response.HasValue;
+        return response.HasValue && !await IsOrphanAsync(response.Value!, cancellationToken);
     }
+
+    private async Task<bool> IsOrphanAsync(EmailIndexEntity index, CancellationToken cancellationToken) =>
+        clock.GetUtcNow() - index.Created >= OrphanAge && await GetAsync(index.UserId, cancellationToken) is null;
 
     public async Task<UserEntity?> FindByEmailAsync(string emailKey, CancellationToken cancellationToken)
     {
@@ -96,7 +103,7 @@ public sealed class UserStore(AuthTables tables, ExpiryIndex expiry, TimeProvide
         }
 
         var index = existing.Value!;
-        if (clock.GetUtcNow() - index.Created < OrphanAge || await GetAsync(index.UserId, cancellationToken) is not null)
+        if (!await IsOrphanAsync(index, cancellationToken))
         {
             return false;
         }

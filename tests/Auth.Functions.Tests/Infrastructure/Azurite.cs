@@ -69,6 +69,12 @@ public sealed class Azurite : IAsyncDisposable
         }
     }
 
+    /// <summary>Storage hangs: the process is stopped (SIGSTOP), its ports stay open, nothing answers.</summary>
+    public Task PauseAsync() => _process!.PauseAsync();
+
+    /// <summary>Storage answers again, with everything it held.</summary>
+    public Task ResumeAsync() => _process!.ResumeAsync();
+
     /// <summary>Starts again on the same ports (and, when persistent, with the same data).</summary>
     public Task RestartAsync() => StartProcessAsync();
 
