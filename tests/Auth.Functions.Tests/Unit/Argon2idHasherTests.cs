@@ -1,5 +1,4 @@
 using Auth.Functions.Passwords;
-using Isopoh.Cryptography.Argon2;
 using Microsoft.Extensions.Options;
 
 namespace Auth.Functions.Tests.Unit;
@@ -46,13 +45,38 @@ public sealed class Argon2idHasherTests
         Assert.Equal(PasswordVerification.SucceededRehashNeeded, Hasher().Verify(weak, "an old password!"));
     }
 
+    // libsodium (through Sodium.Core) is the independent implementation: a different code base from
+    // the app's Isopoh, meeting it only at the standard (RFC 9106 Argon2id, PHC string format).
+    private const long Passes = 3; // Sodium.Core's wrapper refuses fewer; t=3 is above the baseline, so it verifies as is.
+    private const int MemoryBytes = 19456 * 1024;
+
     [Fact]
     public void HashesFromAnotherImplementationOfTheStandardVerify()
     {
-        // Isopoh's own convenience API stands in for "another implementation" writing a standard PHC string.
-        var foreign = Argon2.Hash("interop password", timeCost: 2, memoryCost: 19456, parallelism: 1, type: Argon2Type.HybridAddressing);
+        var foreign = Sodium.PasswordHash.ArgonHashString("interop pässword 🔑", Passes, MemoryBytes).TrimEnd('\0');
 
-        Assert.Equal(PasswordVerification.Succeeded, Hasher().Verify(foreign, "interop password"));
+        Assert.StartsWith("$argon2id$v=19$m=19456,t=3,p=1$", foreign, StringComparison.Ordinal);
+        Assert.Equal(PasswordVerification.Succeeded, Hasher().Verify(foreign, "interop pässword 🔑"));
+        Assert.Equal(PasswordVerification.Failed, Hasher().Verify(foreign, "interop pässword 🔒"));
+    }
+
+    [Fact]
+    public void OurHashesVerifyWithAnotherImplementationOfTheStandard()
+    {
+        var ours = Hasher().Hash("interop pässword 🔑");
+
+        Assert.True(Sodium.PasswordHash.ArgonHashStringVerify(ours, "interop pässword 🔑"));
+        Assert.False(Sodium.PasswordHash.ArgonHashStringVerify(ours, "interop pässword 🔒"));
+    }
+
+    [Fact]
+    public void AKnownAnswerFromAThirdImplementationVerifies()
+    {
+        // Computed by hash-wasm (a WebAssembly build of the reference C code) for salt = sixteen 0x01 bytes.
+        const string reference = "$argon2id$v=19$m=19456,t=2,p=1$AQEBAQEBAQEBAQEBAQEBAQ$09KT74jWfGVFhp0iS3hOeCek8P6hERV6oNYB8UV+W7Q";
+
+        Assert.Equal(PasswordVerification.Succeeded, Hasher().Verify(reference, "interop password"));
+        Assert.True(Sodium.PasswordHash.ArgonHashStringVerify(reference, "interop password"));
     }
 
     [Theory]
