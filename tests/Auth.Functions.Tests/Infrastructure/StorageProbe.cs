@@ -12,6 +12,9 @@ public sealed record StorageRequest(string Method, string Path, string Body)
     public bool IsTo(string table) => Path.TrimStart('/').Split('/').ElementAtOrDefault(1)?.Split('(')[0].EndsWith(table, StringComparison.Ordinal) == true;
 
     public bool IsBatch => Path.EndsWith("/$batch", StringComparison.Ordinal);
+
+    /// <summary>A table request (the queue listener's background polling is not one).</summary>
+    public bool IsTable { get; init; }
 }
 
 /// <summary>
@@ -22,9 +25,13 @@ public sealed class StorageProbe : HttpPipelinePolicy
 {
     private readonly ConcurrentQueue<Rule> _rules = new();
     private int _requests;
+    private int _tableRequests;
 
     /// <summary>Storage requests sent so far (every try counts).</summary>
     public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>Table requests sent so far: what request handling costs, without the queue listener's polling.</summary>
+    public int TableRequests => Volatile.Read(ref _tableRequests);
 
     /// <summary>Holds the next matching request until the gate is released.</summary>
     public Gate PauseAt(Func<StorageRequest, bool> match)
@@ -66,7 +73,13 @@ public sealed class StorageProbe : HttpPipelinePolicy
     public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
         Interlocked.Increment(ref _requests);
-        if (!_rules.IsEmpty && _rules.FirstOrDefault(r => r.Remaining > 0 && r.Match(Describe(message))) is { } rule && rule.Take())
+        var request = Describe(message);
+        if (request.IsTable)
+        {
+            Interlocked.Increment(ref _tableRequests);
+        }
+
+        if (!_rules.IsEmpty && _rules.FirstOrDefault(r => r.Remaining > 0 && r.Match(request)) is { } rule && rule.Take())
         {
             rule.Gate.Arrive();
             await rule.Gate.Released;
@@ -89,7 +102,9 @@ public sealed class StorageProbe : HttpPipelinePolicy
             body = System.Text.Encoding.UTF8.GetString(buffer.ToArray());
         }
 
-        return new StorageRequest(message.Request.Method.Method, Uri.UnescapeDataString(message.Request.Uri.Path), body);
+        var path = Uri.UnescapeDataString(message.Request.Uri.Path);
+        // Queue requests address /{account}/{queue}/messages; table requests never have a third segment.
+        return new StorageRequest(message.Request.Method.Method, path, body) { IsTable = path.TrimStart('/').Split('/').Length == 2 };
     }
 
     /// <summary>A 503 from storage, as an outage looks to the SDK after its retries.</summary>

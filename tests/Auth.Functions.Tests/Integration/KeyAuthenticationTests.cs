@@ -40,10 +40,18 @@ public sealed class KeyAuthenticationTests
     public async Task ATenKilobyteAuthorizationHeaderGetsTheSame401()
     {
         await using var app = await AuthApp.StartAsync();
+        var ordinary = await app.Api("afs_sess_unknown").GetAsync("/api/auth/me");
         var request = new HttpRequestMessage(HttpMethod.Get, "/api/auth/me");
         request.Headers.TryAddWithoutValidation("Authorization", "Bearer afs_sess_" + new string('A', 10 * 1024));
+        var storageBefore = app.Storage.TableRequests;
 
-        await (await app.Api().SendAsync(request)).ShouldBeProblem(HttpStatusCode.Unauthorized, "unauthorized");
+        var response = await app.Api().SendAsync(request);
+
+        await response.ShouldBeProblem(HttpStatusCode.Unauthorized, "unauthorized");
+        Assert.Equal(await ordinary.Content.ReadAsStringAsync(), await response.Content.ReadAsStringAsync());
+        Assert.Equal(ordinary.Headers.WwwAuthenticate.ToString(), response.Headers.WwwAuthenticate.ToString());
+        Assert.Equal("Bearer", response.Headers.WwwAuthenticate.ToString());
+        Assert.Equal(storageBefore, app.Storage.TableRequests);
     }
 
     [Fact]
@@ -52,8 +60,15 @@ public sealed class KeyAuthenticationTests
         await using var app = await AuthApp.StartAsync();
         var (_, _, session, _) = await app.Api().NewUserAsync();
         var broken = session[..^3] + (session[^3] == 'A' ? "B" : "A") + session[^2..];
+        var before = app.Storage.TableRequests;
 
         await (await app.Api(broken).GetAsync("/api/auth/me")).ShouldBeProblem(HttpStatusCode.Unauthorized, "unauthorized");
+
+        Assert.Equal(before, app.Storage.TableRequests);
+        // The intact key, by contrast, costs its two point reads and, on first use, the lastUsed write:
+        // the counter does see them.
+        await (await app.Api(session).GetAsync("/api/auth/me")).ShouldBe(HttpStatusCode.OK);
+        Assert.Equal(before + 3, app.Storage.TableRequests);
     }
 
     [Fact]

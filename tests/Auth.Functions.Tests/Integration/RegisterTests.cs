@@ -103,21 +103,80 @@ public sealed class RegisterTests
         await api.LoginAsync("race@example.com", $"parallel passphrase {winner}");
     }
 
-    [Fact]
-    public async Task RegistrationIsThrottledPerClientAddress()
+    private static Task<HttpResponseMessage> RegisterFrom(Api api, string? forwardedFor, string email)
     {
-        await using var app = await AuthApp.StartAsync(settings: new Dictionary<string, string?> { ["RateLimits:RegisterPerMinute"] = "3" });
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth/register")
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new { email, password = "correct horse battery" }),
+        };
+        if (forwardedFor is not null)
+        {
+            request.Headers.TryAddWithoutValidation("X-Forwarded-For", forwardedFor);
+        }
+
+        return api.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task RegistrationIsThrottledPerClientAddressAndAnotherAddressIsUnaffected()
+    {
+        // Behind one trusted proxy (as under the Functions host): the client is the entry it appended, the last.
+        await using var app = await AuthApp.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["RateLimits:RegisterPerMinute"] = "3",
+            ["RateLimits:TrustedProxies"] = "1",
+        });
         var api = app.Api();
 
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 4; i++)
         {
-            statuses.Add((await api.PostAsync("/api/auth/register", new { email = "taken@example.com", password = "correct horse battery" })).StatusCode);
+            statuses.Add((await RegisterFrom(api, "203.0.113.7", "taken@example.com")).StatusCode);
         }
 
         Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Conflict, HttpStatusCode.Conflict, HttpStatusCode.TooManyRequests], statuses);
-        var throttled = await api.PostAsync("/api/auth/register", new { email = "other@example.com", password = "correct horse battery" });
+        var throttled = await RegisterFrom(api, "203.0.113.7", "other@example.com");
         await throttled.ShouldBeProblem(HttpStatusCode.TooManyRequests, "too_many_requests");
         Assert.True(throttled.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+
+        // Another client is not held back by the first one's limit.
+        await (await RegisterFrom(api, "198.51.100.20", "second@example.com")).ShouldBe(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task TheLimitCountsTheAddressTheProxyAppendedNeverTheOneTheClientWrote()
+    {
+        await using var app = await AuthApp.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["RateLimits:RegisterPerMinute"] = "2",
+            ["RateLimits:TrustedProxies"] = "1",
+        });
+        var api = app.Api();
+
+        // Case 35: "X-Forwarded-For: 1.2.3.4, <real>": a new forged first entry each time changes nothing.
+        await (await RegisterFrom(api, "1.2.3.4, 203.0.113.7", "a@example.com")).ShouldBe(HttpStatusCode.Created);
+        await (await RegisterFrom(api, "5.6.7.8, 203.0.113.7:50123", "b@example.com")).ShouldBe(HttpStatusCode.Created);
+        await (await RegisterFrom(api, "9.9.9.9, 203.0.113.7", "c@example.com")).ShouldBeProblem(HttpStatusCode.TooManyRequests, "too_many_requests");
+
+        // IPv6 clients share their /64, port or not.
+        await (await RegisterFrom(api, "2001:db8:1:2::1", "d@example.com")).ShouldBe(HttpStatusCode.Created);
+        await (await RegisterFrom(api, "[2001:db8:1:2:ffff::9]:443", "e@example.com")).ShouldBe(HttpStatusCode.Created);
+        await (await RegisterFrom(api, "2001:db8:1:2:abcd::5", "f@example.com")).ShouldBeProblem(HttpStatusCode.TooManyRequests, "too_many_requests");
+
+        // Junk never makes a bucket of its own: all of it shares one.
+        await (await RegisterFrom(api, "not an address", "g@example.com")).ShouldBe(HttpStatusCode.Created);
+        await (await RegisterFrom(api, "<script>", "h@example.com")).ShouldBe(HttpStatusCode.Created);
+        await (await RegisterFrom(api, "999.1.1.1", "i@example.com")).ShouldBeProblem(HttpStatusCode.TooManyRequests, "too_many_requests");
+    }
+
+    [Fact]
+    public async Task StandaloneTheForwardedHeaderIsTheClientsOwnWordAndIsIgnored()
+    {
+        await using var app = await AuthApp.StartAsync(settings: new Dictionary<string, string?> { ["RateLimits:RegisterPerMinute"] = "2" });
+        var api = app.Api();
+
+        await (await RegisterFrom(api, "203.0.113.1", "a@example.com")).ShouldBe(HttpStatusCode.Created);
+        await (await RegisterFrom(api, "203.0.113.2", "b@example.com")).ShouldBe(HttpStatusCode.Created);
+        await (await RegisterFrom(api, "203.0.113.3", "c@example.com")).ShouldBeProblem(HttpStatusCode.TooManyRequests, "too_many_requests");
     }
 }
