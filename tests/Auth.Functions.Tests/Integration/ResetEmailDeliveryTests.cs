@@ -22,26 +22,39 @@ public sealed class ResetEmailDeliveryTests
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
         Assert.Single(responses.Select(r => r.Content.ReadAsStringAsync().Result).Distinct());
-        await app.Mail.WaitForAsync(email);
-        await WaitForEmptyQueueAsync(app);
+        // Wait for the worker's verdict on every one of the hundred, not for a quiet moment.
+        await WaitForOutcomesAsync(app, 100);
         Assert.Single(app.Mail.Sent, m => m.To == email);
+        Assert.Equal(99, Outcomes(app).Count(o => o == "throttled"));
+        Assert.Equal(0, (await Queue(app).GetPropertiesAsync()).Value.ApproximateMessagesCount);
     }
 
-    [Fact]
-    public async Task AnotherEmailIsAllowedAfterTheIntervalAndOnlyTheNewestUnusedLinksBothWorkUntilOneIsUsed()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public async Task AnotherEmailIsAllowedAfterTheIntervalAndBothLinksWorkUntilOneIsUsed(int used)
     {
         var clock = AuthApp.NewClock();
         await using var app = await AuthApp.StartAsync(clock);
         var (email, _, _, _) = await app.Api().NewUserAsync();
         var first = await RecoveryTests.ForgotAndReadTokenAsync(app, email);
-
         clock.Advance(TimeSpan.FromMinutes(2));
         var second = await RecoveryTests.ForgotAndReadTokenAsync(app, email, count: 2);
-        await (await app.Api().PostAsync("/api/auth/password/reset", new { token = second, newPassword = NewPassword })).ShouldBe(HttpStatusCode.NoContent);
+        string[] links = [first, second];
 
-        // A successful reset kills every other outstanding link of the account.
-        await (await app.Api().PostAsync("/api/auth/password/reset", new { token = first, newPassword = "some other passphrase" }))
+        // Both work: each is a live link (looked up as the reset does, without spending it).
+        var resets = app.Services.GetRequiredService<ResetTokenStore>();
+        foreach (var link in links)
+        {
+            Assert.Equal(ResetLookup.Valid, (await resets.FindAsync(link, CancellationToken.None)).Result);
+        }
+
+        await (await app.Api().PostAsync("/api/auth/password/reset", new { token = links[used], newPassword = NewPassword })).ShouldBe(HttpStatusCode.NoContent);
+
+        // A successful reset kills every other outstanding link of the account, older or newer.
+        await (await app.Api().PostAsync("/api/auth/password/reset", new { token = links[1 - used], newPassword = "some other passphrase" }))
             .ShouldBeProblem(HttpStatusCode.NotFound, "reset_token_not_found");
+        await app.Api().LoginAsync(email, NewPassword);
     }
 
     [Fact]
@@ -87,19 +100,150 @@ public sealed class ResetEmailDeliveryTests
 
         await (await app.Api().PostAsync("/api/auth/password/forgot", new { email })).ShouldBe(HttpStatusCode.Accepted);
 
-        var poison = PoisonQueue(app);
-        Assert.True(await Eventually.TrueAsync(async () => (await poison.PeekMessagesAsync()).Value.Length > 0));
-        Assert.Single((await poison.PeekMessagesAsync()).Value);
+        // The move is logged once it is done (poison written, original deleted): wait for that event.
+        Assert.True(await Eventually.TrueAsync(() => app.Logs.Lines.Any(l => l.EventId == 202)), "the message was never poisoned");
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Error, app.Logs.Lines.Single(l => l.EventId == 202).Level);
+        Assert.Single((await PoisonQueue(app).PeekMessagesAsync()).Value);
         Assert.Equal(5, sender.Attempts.Count);
-        Assert.Contains(app.Logs.Lines, l => l.EventId == 202 && l.Level == Microsoft.Extensions.Logging.LogLevel.Error);
         Assert.Equal(5, app.Logs.Lines.Count(l => l.EventId == 201 && l.Level == Microsoft.Extensions.Logging.LogLevel.Error));
-        Assert.Empty((await Queue(app).PeekMessagesAsync()).Value);
+        // The count includes invisible (leased or delayed) messages, which Peek cannot see.
+        Assert.Equal(0, (await Queue(app).GetPropertiesAsync()).Value.ApproximateMessagesCount);
     }
 
-    private static async Task WaitForEmptyQueueAsync(AuthApp app)
+    [Theory]
+    [InlineData("not json at all")]
+    [InlineData("{\"requestId\":\"x\",\"emailKey\":\"not-a-key\"}")]
+    [InlineData("null")]
+    public async Task AMalformedMessageIsRetriedThenPoisonedNeverDroppedSilently(string body)
     {
-        Assert.True(await Eventually.TrueAsync(async () => (await Queue(app).GetPropertiesAsync()).Value.ApproximateMessagesCount == 0), "the reset queue did not drain");
-        await Task.Delay(300); // the last message may still be in flight
+        await using var app = await AuthApp.StartAsync();
+        await app.Services.GetRequiredService<Auth.Functions.Storage.StorageInitializer>().EnsureReadyAsync(CancellationToken.None);
+
+        await Queue(app).SendMessageAsync(body);
+
+        Assert.True(await Eventually.TrueAsync(() => app.Logs.Lines.Any(l => l.EventId == 202)), "the message was never poisoned");
+        var poisoned = Assert.Single((await PoisonQueue(app).PeekMessagesAsync()).Value);
+        Assert.Equal(body, poisoned.Body.ToString());
+        var failures = app.Logs.Lines.Where(l => l.EventId == 201).ToList();
+        Assert.Equal(5, failures.Count);
+        Assert.All(failures, f => Assert.Contains(nameof(FormatException), f.Exception, StringComparison.Ordinal));
+        Assert.Empty(app.Mail.Sent);
+        Assert.Equal(0, (await Queue(app).GetPropertiesAsync()).Value.ApproximateMessagesCount);
+    }
+
+    [Fact]
+    public async Task AMessageRedeliveredAfterItsEmailWentOutLeavesAtMostOneUsableLink()
+    {
+        // The email goes out, then the worker dies before the message is settled: the queue delivers it again.
+        var sender = new SentThenCrashedSender();
+        await using var app = await AuthApp.StartAsync(emailSender: sender);
+        var (email, _, _, _) = await app.Api().NewUserAsync();
+
+        await (await app.Api().PostAsync("/api/auth/password/forgot", new { email })).ShouldBe(HttpStatusCode.Accepted);
+        await WaitForOutcomesAsync(app, 1);
+
+        // Really delivered twice by the queue: one failed delivery, then the one that settled.
+        Assert.Single(app.Logs.Lines, l => l.EventId == 201);
+        var emails = sender.Delivered;
+        Assert.Equal(2, emails.Count);
+        var usable = 0;
+        foreach (var token in emails.Select(CapturingEmailSender.TokenIn))
+        {
+            var reset = await app.Api().PostAsync("/api/auth/password/reset", new { token, newPassword = NewPassword });
+            usable += reset.StatusCode == HttpStatusCode.NoContent ? 1 : 0;
+        }
+
+        Assert.Equal(1, usable);
+    }
+
+    [Fact]
+    public async Task AnAccountGetsAtMostThreeEmailsAnHourEvenWithTheIntervalRespected()
+    {
+        var clock = AuthApp.NewClock();
+        await using var app = await AuthApp.StartAsync(clock);
+        var (email, _, _, _) = await app.Api().NewUserAsync();
+
+        for (var i = 1; i <= 4; i++)
+        {
+            await (await app.Api().PostAsync("/api/auth/password/forgot", new { email })).ShouldBe(HttpStatusCode.Accepted);
+            await WaitForOutcomesAsync(app, i);
+            clock.Advance(TimeSpan.FromMinutes(2));
+        }
+
+        Assert.Equal(["sent", "sent", "sent", "throttled"], Outcomes(app));
+        Assert.Equal(3, app.Mail.Sent.Count(m => m.To == email));
+
+        clock.Advance(TimeSpan.FromHours(1));
+        await RecoveryTests.ForgotAndReadTokenAsync(app, email, count: 4);
+    }
+
+    [Fact]
+    public async Task TheServiceWideCapDefersTheOverflowToTheNextMinuteAndARefusedAccountGivesItsSlotBack()
+    {
+        var clock = AuthApp.NewClock();
+        // Half a second before the minute turns, so the deferred message comes back quickly.
+        clock.Advance(TimeSpan.FromSeconds(59.5));
+        await using var app = await AuthApp.StartAsync(clock, settings: new Dictionary<string, string?> { ["PasswordReset:MaxPerMinute"] = "2" });
+        var a = await app.Api().NewUserAsync();
+        var b = await app.Api().NewUserAsync();
+        var c = await app.Api().NewUserAsync();
+
+        async Task ForgotAsync(string email, int outcomes)
+        {
+            await (await app.Api().PostAsync("/api/auth/password/forgot", new { email })).ShouldBe(HttpStatusCode.Accepted);
+            await WaitForOutcomesAsync(app, outcomes);
+        }
+
+        await ForgotAsync(a.Email, 1);
+        await ForgotAsync(a.Email, 2); // refused for the account: the service-wide slot it took goes back
+        await ForgotAsync(b.Email, 3); // so this one still fits in this minute
+        await ForgotAsync(c.Email, 4); // and this one is over the cap: deferred, not lost
+
+        Assert.Equal(["sent", "throttled", "sent", "deferred"], Outcomes(app).Take(4));
+        Assert.DoesNotContain(app.Mail.Sent, m => m.To == c.Email);
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await app.Mail.WaitForAsync(c.Email);
+        Assert.Equal(3, app.Mail.Sent.Count);
+    }
+
+    private static List<string> Outcomes(AuthApp app) =>
+        app.Logs.Lines.Where(l => l.EventId == 1040).Select(l => l.State.Split(';').Single(p => p.StartsWith("Outcome=", StringComparison.Ordinal))["Outcome=".Length..]).ToList();
+
+    /// <summary>Waits until the worker has decided on <paramref name="count"/> messages (its outcome log is its last step).</summary>
+    private static async Task WaitForOutcomesAsync(AuthApp app, int count) =>
+        Assert.True(await Eventually.TrueAsync(() => Outcomes(app).Count >= count),
+            $"the worker decided on fewer than {count} messages: {string.Join(", ", Outcomes(app))}");
+
+    /// <summary>Delivers every email, but the first call then fails as if the worker died before settling the message.</summary>
+    private sealed class SentThenCrashedSender : IEmailSender
+    {
+        private readonly List<EmailMessage> _delivered = [];
+
+        public List<EmailMessage> Delivered
+        {
+            get
+            {
+                lock (_delivered)
+                {
+                    return _delivered.ToList();
+                }
+            }
+        }
+
+        public Task SendAsync(EmailMessage message, CancellationToken cancellationToken)
+        {
+            lock (_delivered)
+            {
+                _delivered.Add(message);
+                if (_delivered.Count == 1)
+                {
+                    throw new EmailSendException("Sent, then the worker died (test).");
+                }
+            }
+
+            return Task.CompletedTask;
+        }
     }
 
     /// <summary>Fails the first <paramref name="failures"/> sends; keeps every attempt.</summary>
