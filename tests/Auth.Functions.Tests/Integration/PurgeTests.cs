@@ -70,13 +70,16 @@ public sealed class PurgeTests
         await (await app.Api().PostAsync("/api/auth/password/reset", new { token, newPassword = "the new passphrase" })).ShouldBe(HttpStatusCode.NoContent);
 
         clock.Advance(TimeSpan.FromHours(1));
-        var result = await PurgeAsync(app);
-
-        Assert.Equal(1, result.ResetTokens);
-        Assert.DoesNotContain(await RowsAsync(app.Tables.Users, userId), r => r.StartsWith("rst-", StringComparison.Ordinal));
+        Assert.Contains(await RowsAsync(app.Tables.Users, userId), r => r.StartsWith("rst-", StringComparison.Ordinal));
         var function = app.Services.GetServices<Auth.Functions.Hosting.ITimerFunction>().Single();
         await function.RunAsync(CancellationToken.None);
-        Assert.Contains(app.Logs.Lines, l => l.EventId == 1060 && l.State.Contains("ResetTokens=0", StringComparison.Ordinal));
+
+        Assert.DoesNotContain(await RowsAsync(app.Tables.Users, userId), r => r.StartsWith("rst-", StringComparison.Ordinal));
+        var logged = Assert.Single(app.Logs.Lines, l => l.EventId == 1060);
+        Assert.Contains("ResetTokens=1", logged.State, StringComparison.Ordinal);
+        // A second run finds nothing left to do, and says so.
+        await function.RunAsync(CancellationToken.None);
+        Assert.Contains("ResetTokens=0", app.Logs.Lines.Where(l => l.EventId == 1060).Last().State, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -183,7 +186,38 @@ public sealed class PurgeTests
         var (_, _, session, userId) = await app.Api().NewUserAsync();
         var (id, _) = await app.Api(session).CreateApiKeyAsync("soon gone", DateTimeOffset.UtcNow.AddSeconds(2));
 
-        Assert.True(await Eventually.TrueAsync(async () => !(await RowsAsync(app.Tables.Users, userId)).Contains("tok-" + id)));
-        Assert.Contains(app.Logs.Lines, l => l.EventId == 1060 && l.State.Contains("ApiKeys=1", StringComparison.Ordinal));
+        // The run that deleted the key logs it: wait for that line, then look at storage.
+        Assert.True(await Eventually.TrueAsync(() => app.Logs.Lines.Any(l => l.EventId == 1060 && l.State.Contains("ApiKeys=1", StringComparison.Ordinal))),
+            "no purge run deleted the expiring key");
+        Assert.DoesNotContain("tok-" + id, await RowsAsync(app.Tables.Users, userId));
+        Assert.Contains("user", await RowsAsync(app.Tables.Users, userId));
+    }
+
+    [Fact]
+    public async Task AnIndexRowStaysWhenItsTargetChangedBeforeTheDeleteSoTheTargetIsPurgedLater()
+    {
+        var clock = AuthApp.NewClock();
+        await using var app = await AuthApp.StartAsync(clock);
+        var api = app.Api();
+        await api.PostAsync("/api/auth/login", new { email = "stale@example.com", password = "bad password" });
+        clock.Advance(TimeSpan.FromHours(25)); // the counter is stale (ForgetAfter is 24 h): due for the purge
+
+        // Held at the counter's delete: meanwhile a new failure rewrites it, so the guarded delete fails.
+        var held = app.Storage.PauseAt(r => r.Method == "DELETE" && r.IsTo("throttles"));
+        var run = PurgeAsync(app);
+        await held.WaitReachedAsync();
+        await api.PostAsync("/api/auth/login", new { email = "stale@example.com", password = "bad password" });
+        held.Release();
+        var result = await run;
+
+        Assert.Equal(0, result.Throttles);
+        Assert.Equal(1, await LoginTests.Failures(app, "stale@example.com"));
+        // The target survived, so its index row did too (or it was indexed again at its new due time).
+        Assert.Contains(await RowsAsync(app.Tables.Expiry), r => r.StartsWith("thr_", StringComparison.Ordinal));
+
+        clock.Advance(TimeSpan.FromHours(25));
+        Assert.Equal(1, (await PurgeAsync(app)).Throttles);
+        Assert.Equal(0, await LoginTests.Failures(app, "stale@example.com"));
+        Assert.DoesNotContain(await RowsAsync(app.Tables.Expiry), r => r.StartsWith("thr_", StringComparison.Ordinal));
     }
 }

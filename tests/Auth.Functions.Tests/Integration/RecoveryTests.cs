@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.RegularExpressions;
 using Auth.Functions.Tests.Infrastructure;
 
@@ -45,6 +46,38 @@ public sealed class RecoveryTests
 
         var problem = await response.ShouldBeProblem(HttpStatusCode.BadRequest, "validation_failed");
         Assert.NotNull(problem["errors"]!["email"]);
+    }
+
+    [Fact]
+    public async Task TheDisplayNameChosenAtRegistrationNeverAppearsInTheResetEmail()
+    {
+        // Whoever registers an address picks its display name: in our email it would be their words.
+        await using var app = await AuthApp.StartAsync();
+        const string bait = "Call +1 555 0100 to verify at evil.example";
+        await app.Api().RegisterAsync("named@example.com", "correct horse battery", displayName: bait);
+
+        await (await app.Api().PostAsync("/api/auth/password/forgot", new { email = "named@example.com" })).ShouldBe(HttpStatusCode.Accepted);
+        var mail = await app.Mail.WaitForAsync("named@example.com");
+
+        Assert.DoesNotContain("evil.example", mail.PlainText, StringComparison.Ordinal);
+        Assert.DoesNotContain("evil.example", mail.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("555", mail.Subject + mail.PlainText + mail.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheQueueListenerOutlivesErrorsThatAreNotOutagesAndDeliversOnceTheyStop()
+    {
+        // As right after a deploy, while role assignments propagate: storage answers 403 for a while.
+        await using var app = await AuthApp.StartAsync();
+        var (email, _, _, _) = await app.Api().NewUserAsync();
+        var forbidden = app.Storage.FailAt(r => !r.IsTable && r.Method == "GET", () => new Azure.RequestFailedException(403, "Injected by the test: not authorized yet.", "AuthorizationPermissionMismatch", null));
+        Assert.True(await Eventually.TrueAsync(() => app.Logs.Lines.Count(l => l.EventId == 203) >= 3), "the listener did not keep polling through the 403s");
+
+        await (await app.Api().PostAsync("/api/auth/password/forgot", new { email })).ShouldBe(HttpStatusCode.Accepted);
+        forbidden.Stop();
+
+        await app.Mail.WaitForAsync(email);
+        Assert.False(app.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
     }
 
     [Fact]

@@ -60,6 +60,30 @@ public sealed class RegisterTests
         Assert.Equal(hashesBefore, app.Hasher.Hashes);
     }
 
+    [Theory]
+    [InlineData("password123")]
+    [InlineData("iloveyou")]
+    public async Task ATopListPasswordIsRefusedWithTheSameReasonAtChangeAndAtResetAndChangesNothing(string password)
+    {
+        await using var app = await AuthApp.StartAsync();
+        var (email, current, session, _) = await app.Api().NewUserAsync();
+        await (await app.Api().PostAsync("/api/auth/password/forgot", new { email })).ShouldBe(HttpStatusCode.Accepted);
+        var token = CapturingEmailSender.TokenIn(await app.Mail.WaitForAsync(email));
+        var expected = Auth.Functions.Passwords.PasswordPolicy.Check(password, null);
+        Assert.Contains("commonly used", expected, StringComparison.Ordinal);
+        var hashesBefore = app.HashesAfterWarmUp();
+
+        var change = await app.Api(session).PostAsync("/api/auth/password/change", new { oldPassword = current, newPassword = password });
+        var reset = await app.Api().PostAsync("/api/auth/password/reset", new { token, newPassword = password });
+
+        Assert.Equal(expected, (string?)(await change.ShouldBeProblem(HttpStatusCode.BadRequest, "validation_failed"))["errors"]!["newPassword"]![0]);
+        Assert.Equal(expected, (string?)(await reset.ShouldBeProblem(HttpStatusCode.BadRequest, "validation_failed"))["errors"]!["newPassword"]![0]);
+        Assert.Equal(hashesBefore, app.Hasher.Hashes);
+        // Nothing changed, and the reset link still works.
+        await app.Api().LoginAsync(email, current);
+        await (await app.Api().PostAsync("/api/auth/password/reset", new { token, newPassword = "a sound new passphrase" })).ShouldBe(HttpStatusCode.NoContent);
+    }
+
     [Fact]
     public async Task TheEmailItselfIsNotAcceptedAsPassword()
     {
