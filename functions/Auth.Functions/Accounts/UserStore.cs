@@ -84,8 +84,9 @@ public sealed class UserStore(AuthTables tables, ExpiryIndex expiry, TimeProvide
             {
                 await tables.Emails.DeleteEntityAsync(emailKey, "", ETag.All, CancellationToken.None);
             }
-            catch (RequestFailedException)
+            catch (Exception e) when (e is RequestFailedException || StorageErrors.IsOutage(e))
             {
+                // The original failure is the answer; the orphan is reclaimed later.
             }
 
             throw;
