@@ -134,8 +134,9 @@ public sealed class ResetEmailDeliveryTests
     [Fact]
     public async Task AMessageRedeliveredAfterItsEmailWentOutLeavesAtMostOneUsableLink()
     {
-        // The email goes out, then the worker dies before the message is settled: the queue delivers it again.
-        var sender = new SentThenCrashedSender();
+        // The email goes out (the sender keeps it), then the send fails as if the worker died before
+        // the message was settled: the queue delivers it again.
+        var sender = new FailingSender(failures: 1);
         await using var app = await AuthApp.StartAsync(emailSender: sender);
         var (email, _, _, _) = await app.Api().NewUserAsync();
 
@@ -144,7 +145,7 @@ public sealed class ResetEmailDeliveryTests
 
         // Really delivered twice by the queue: one failed delivery, then the one that settled.
         Assert.Single(app.Logs.Lines, l => l.EventId == 201);
-        var emails = sender.Delivered;
+        var emails = sender.Attempts;
         Assert.Equal(2, emails.Count);
         var usable = 0;
         foreach (var token in emails.Select(CapturingEmailSender.TokenIn))
@@ -214,37 +215,6 @@ public sealed class ResetEmailDeliveryTests
     private static async Task WaitForOutcomesAsync(AuthApp app, int count) =>
         Assert.True(await Eventually.TrueAsync(() => Outcomes(app).Count >= count),
             $"the worker decided on fewer than {count} messages: {string.Join(", ", Outcomes(app))}");
-
-    /// <summary>Delivers every email, but the first call then fails as if the worker died before settling the message.</summary>
-    private sealed class SentThenCrashedSender : IEmailSender
-    {
-        private readonly List<EmailMessage> _delivered = [];
-
-        public List<EmailMessage> Delivered
-        {
-            get
-            {
-                lock (_delivered)
-                {
-                    return _delivered.ToList();
-                }
-            }
-        }
-
-        public Task SendAsync(EmailMessage message, CancellationToken cancellationToken)
-        {
-            lock (_delivered)
-            {
-                _delivered.Add(message);
-                if (_delivered.Count == 1)
-                {
-                    throw new EmailSendException("Sent, then the worker died (test).");
-                }
-            }
-
-            return Task.CompletedTask;
-        }
-    }
 
     /// <summary>Fails the first <paramref name="failures"/> sends; keeps every attempt.</summary>
     private sealed class FailingSender(int failures) : IEmailSender
