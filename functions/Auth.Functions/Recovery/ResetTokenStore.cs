@@ -17,7 +17,7 @@ public enum ResetLookup
 public sealed record ResetCandidate(ResetTokenEntity Reset, UserEntity User);
 
 /// <summary>Reset tokens, in their user's partition of the users table.</summary>
-public sealed class ResetTokenStore(AuthTables tables, ExpiryIndex expiry, TimeProvider clock)
+public sealed class ResetTokenStore(AuthTables tables, UserStore users, ExpiryIndex expiry, TimeProvider clock)
 {
     public async Task<ResetTokenEntity?> GetAsync(string userId, string tokenId, CancellationToken cancellationToken)
     {
@@ -94,9 +94,9 @@ public sealed class ResetTokenStore(AuthTables tables, ExpiryIndex expiry, TimeP
         }
 
         var resetRead = GetAsync(parsed.UserId, parsed.TokenId, cancellationToken);
-        var userRead = tables.Users.GetEntityIfExistsAsync<UserEntity>(parsed.UserId, UserEntity.Row, cancellationToken: cancellationToken);
+        var userRead = users.GetAsync(parsed.UserId, cancellationToken);
         await Task.WhenAll(resetRead, userRead);
-        var (reset, user) = (await resetRead, (await userRead).HasValue ? (await userRead).Value : null);
+        var (reset, user) = (await resetRead, await userRead);
         if (reset is null || user is null || reset.State == ResetTokenEntity.Used
             || !Keys.Matches(token, reset.KeyHash) || !Revocation.Allows(user, reset))
         {
