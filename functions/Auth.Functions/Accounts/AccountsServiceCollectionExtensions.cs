@@ -21,6 +21,7 @@ public static class AccountsServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IPasswordHasher, Argon2idHasher>();
         services.AddSingleton<PasswordService>();
+        services.AddSingleton<PasswordChangeService>();
         services.AddHostedService<PasswordWarmUp>();
         services.AddSingleton<Storage.ExpiryIndex>();
         services.AddSingleton<UserStore>();

@@ -1,4 +1,3 @@
-using Auth.Functions.Accounts;
 using Auth.Functions.Hosting;
 using Auth.Functions.Http;
 using Auth.Functions.Tokens;
@@ -8,8 +7,6 @@ namespace Auth.Functions.Passwords;
 /// <summary>ChangePassword (forgot/reset live with the recovery feature).</summary>
 public static class PasswordsApi
 {
-    private const int MaxAttempts = 3;
-
     public static RouteGroupBuilder MapPasswords(this RouteGroupBuilder authenticated)
     {
         authenticated.MapFunction("ChangePassword", ChangeAsync)
@@ -20,14 +17,7 @@ public static class PasswordsApi
         return authenticated;
     }
 
-    public static async Task<IResult> ChangeAsync(
-        HttpContext context,
-        UserStore users,
-        PasswordService passwords,
-        LoginThrottle throttle,
-        RevocationService revocation,
-        ILogger<PasswordService> logger,
-        CancellationToken cancellationToken)
+    public static async Task<IResult> ChangeAsync(HttpContext context, PasswordChangeService change, CancellationToken cancellationToken)
     {
         var body = await JsonBody.ReadAsync(context.Request, AppJsonContext.Default.ChangePasswordRequest, cancellationToken);
         if (body.Problem is { } problem)
@@ -48,54 +38,13 @@ public static class PasswordsApi
             return Problems.Validation("newPassword", reason);
         }
 
-        var revoke = input.ResetTokens == true;
-        var emailKey = EmailAddress.KeyOf(caller.User.NormalizedEmail);
-        string? hash = null;
-        // The row the calling key was validated against: every write below is ETag-guarded on it.
-        var user = caller.User;
-        for (var attempt = 1; ; attempt++)
+        return await change.ChangeAsync(caller, input.OldPassword!, input.NewPassword!, input.ResetTokens == true, cancellationToken) switch
         {
-            // A stolen session must not become a way to brute-force the password: old passwords are
-            // counted as login attempts for this account before they are checked.
-            if ((await throttle.TryBeginAsync(emailKey, cancellationToken)).Wait is { } wait)
-            {
-                return Problems.TooManyRequests(wait);
-            }
-
-            if (await passwords.VerifyAsync(user.PasswordHash, input.OldPassword!, cancellationToken) == PasswordVerification.Failed)
-            {
-                AuthEvents.PasswordChangeRefused(logger, user.PartitionKey);
-                return Problems.Validation("oldPassword", "Incorrect password.");
-            }
-
-            await throttle.ResetAsync(emailKey, cancellationToken);
-            hash ??= await passwords.HashAsync(input.NewPassword!, cancellationToken);
-            var generation = revoke
-                ? await users.TryRevokeAsync(user, keepTokenId: caller.TokenId, hash, cancellationToken)
-                : await users.TryUpdatePasswordHashAsync(user, hash, passwordChanged: true, cancellationToken) ? user.Generation : null;
-            if (generation is { } committed)
-            {
-                AuthEvents.PasswordChanged(logger, user.PartitionKey, caller.TokenId);
-                if (revoke)
-                {
-                    await revocation.CleanUpAsync(user.PartitionKey, committed, caller.TokenId, "password-change", cancellationToken);
-                }
-
-                return TypedResults.NoContent();
-            }
-
-            // Changed meanwhile: start over against the new row, unless it revoked the calling key.
-            if (await users.GetAsync(caller.UserId, cancellationToken) is not { } current || !Revocation.Allows(current, caller.Token))
-            {
-                return Problems.Unauthorized();
-            }
-
-            if (attempt == MaxAttempts)
-            {
-                return Problems.TooManyRequests(TimeSpan.FromSeconds(1));
-            }
-
-            user = current;
-        }
+            PasswordChangeOutcome.Changed => TypedResults.NoContent(),
+            PasswordChangeOutcome.WrongOldPassword => Problems.Validation("oldPassword", "Incorrect password."),
+            PasswordChangeOutcome.Throttled t => Problems.TooManyRequests(t.RetryAfter),
+            PasswordChangeOutcome.CallerRevoked => Problems.Unauthorized(),
+            _ => Problems.TooManyRequests(TimeSpan.FromSeconds(1)),
+        };
     }
 }

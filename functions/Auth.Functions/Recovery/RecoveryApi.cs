@@ -1,17 +1,14 @@
 using Auth.Functions.Accounts;
 using Auth.Functions.Hosting;
 using Auth.Functions.Http;
-using Auth.Functions.Passwords;
 using Auth.Functions.Tokens;
 
 namespace Auth.Functions.Recovery;
 
 /// <summary>ForgotPassword, ResetPassword and the hosted ResetPasswordPage.</summary>
-public static partial class RecoveryApi
+public static class RecoveryApi
 {
     public const string AcceptedMessage = "If an account exists for this email, a password reset link has been sent to it.";
-
-    private const int MaxAttempts = 5;
 
     public static IEndpointRouteBuilder MapRecovery(this IEndpointRouteBuilder app)
     {
@@ -53,14 +50,7 @@ public static partial class RecoveryApi
         return TypedResults.Json(new ForgotPasswordResponse(AcceptedMessage), AppJsonContext.Default.ForgotPasswordResponse, statusCode: StatusCodes.Status202Accepted);
     }
 
-    public static async Task<IResult> ResetAsync(
-        HttpRequest request,
-        ResetTokenStore resets,
-        PasswordService passwords,
-        LoginThrottle throttle,
-        RevocationService revocation,
-        ILogger<ResetTokenStore> logger,
-        CancellationToken cancellationToken)
+    public static async Task<IResult> ResetAsync(HttpRequest request, PasswordResetService reset, CancellationToken cancellationToken)
     {
         var body = await JsonBody.ReadAsync(request, AppJsonContext.Default.ResetPasswordRequest, cancellationToken);
         if (body.Problem is { } problem)
@@ -74,46 +64,13 @@ public static partial class RecoveryApi
             return missing;
         }
 
-        string? hash = null;
-        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        // No automatic login after a reset: the user signs in with the new password.
+        return await reset.ResetAsync(input.Token!, input.NewPassword!, cancellationToken) switch
         {
-            var (lookup, candidate) = await resets.FindAsync(input.Token!, cancellationToken);
-            switch (lookup)
-            {
-                case ResetLookup.NotFound:
-                    return Problems.ResetTokenNotFound();
-                case ResetLookup.Expired:
-                    return Problems.ResetTokenExpired();
-            }
-
-            var user = candidate!.User;
-            // Checked, and hashed, before the token is spent: a refused password or a busy hasher
-            // (429) leaves the link working.
-            if (hash is null)
-            {
-                if (PasswordPolicy.Check(input.NewPassword!, user.Email) is { } reason)
-                {
-                    return Problems.Validation("newPassword", reason);
-                }
-
-                hash = await passwords.HashAsync(input.NewPassword!, cancellationToken);
-            }
-
-            if (await resets.TryRedeemAsync(candidate, hash, cancellationToken) is not { } generation)
-            {
-                continue; // Either row changed meanwhile: look again (spent by a concurrent reset -> 404).
-            }
-
-            LogReset(logger, user.PartitionKey, candidate.Reset.TokenId);
-            await revocation.CleanUpAsync(user.PartitionKey, generation, keptTokenId: null, "password-reset", cancellationToken);
-            await throttle.ResetAsync(EmailAddress.KeyOf(user.NormalizedEmail), cancellationToken);
-            // No automatic login: the user signs in with the new password.
-            return TypedResults.NoContent();
-        }
-
-        return Problems.ResetTokenNotFound();
+            PasswordResetOutcome.Reset => TypedResults.NoContent(),
+            PasswordResetOutcome.TokenExpired => Problems.ResetTokenExpired(),
+            PasswordResetOutcome.PasswordRefused r => Problems.Validation("newPassword", r.Reason),
+            _ => Problems.ResetTokenNotFound(),
+        };
     }
-
-    [LoggerMessage(EventId = 1050, Level = LogLevel.Information, Message = "Password of user {UserId} reset with reset token {ResetTokenId}; every earlier key is revoked.")]
-    private static partial void LogReset(ILogger logger, string userId, string resetTokenId);
 }

@@ -23,6 +23,7 @@ public static class RecoveryServiceCollectionExtensions
                 $"{RecoveryOptions.Section}: TokenLifetime, MaxPerAccountPerHour and MaxPerMinute must be positive.")
             .ValidateOnStart();
         services.AddSingleton<ResetTokenStore>();
+        services.AddSingleton<PasswordResetService>();
         services.AddSingleton<ResetEmailThrottle>();
         services.AddSingleton<ResetEmailWorker>();
         services.AddSingleton<ResetQueue>();
