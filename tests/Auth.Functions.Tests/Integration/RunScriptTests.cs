@@ -34,7 +34,8 @@ public sealed class RunScriptTests
             await interrupt.WaitForExitAsync();
         }
 
-        Assert.True(await run.WaitForExitAsync(TimeSpan.FromSeconds(30)), "run.sh did not stop on Ctrl-C");
+        Assert.True(await run.WaitForExitAsync(TimeSpan.FromSeconds(30)),
+            $"run.sh did not stop on Ctrl-C (app port open: {PortOpen(port)}, Azurite port open: {PortOpen(10002)}). Its output:\n{run.Output}");
         await Task.Delay(500);
         Assert.False(PortOpen(port), "the app still listens");
         Assert.False(PortOpen(10002), "Azurite still listens");
