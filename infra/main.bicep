@@ -89,7 +89,6 @@ module storage 'core/storage.bicep' = {
       'authusers'
       'authemails'
       'auththrottles'
-      'authresets'
       'authexpiry'
     ]
     queues: [

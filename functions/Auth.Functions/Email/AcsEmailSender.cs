@@ -1,17 +1,11 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Auth.Functions.Storage;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Microsoft.Extensions.Options;
 
 namespace Auth.Functions.Email;
-
-/// <summary>The provider did not accept or deliver the email. Carries no message text from the provider's body.</summary>
-public sealed class EmailSendException(string message) : Exception(message);
 
 /// <summary>
 /// Azure Communication Services Email over its REST API (the SDK package is not obtainable here),
@@ -136,79 +130,3 @@ public sealed class AcsEmailSender : IEmailSender
 
     private sealed class AcsClientOptions : ClientOptions;
 }
-
-/// <summary>ACS access-key auth: HMAC-SHA256 over method, path and query, date, host and content hash.</summary>
-public sealed class AcsHmacAuthenticationPolicy(byte[] accessKey, TimeProvider clock) : HttpPipelineSynchronousPolicy
-{
-    public override void OnSendingRequest(HttpMessage message)
-    {
-        var request = message.Request;
-        using var body = new MemoryStream();
-        request.Content?.WriteTo(body, message.CancellationToken);
-        var contentHash = Convert.ToBase64String(SHA256.HashData(body.ToArray()));
-        var date = clock.GetUtcNow().ToString("r", CultureInfo.InvariantCulture);
-        var uri = request.Uri.ToUri();
-        var toSign = $"{request.Method.Method}\n{uri.PathAndQuery}\n{date};{uri.Authority};{contentHash}";
-        var signature = Convert.ToBase64String(HMACSHA256.HashData(accessKey, Encoding.UTF8.GetBytes(toSign)));
-        request.Headers.SetValue("x-ms-date", date);
-        request.Headers.SetValue("x-ms-content-sha256", contentHash);
-        request.Headers.SetValue("Authorization", $"HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature={signature}");
-    }
-}
-
-public sealed record AcsConnectionString(Uri Endpoint, byte[] AccessKey)
-{
-    public static bool TryParse(string? value, out AcsConnectionString parsed)
-    {
-        parsed = null!;
-        string? endpoint = null, key = null;
-        foreach (var part in (value ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var pair = part.Split('=', 2);
-            if (pair.Length != 2)
-            {
-                continue;
-            }
-
-            if (pair[0].Equals("endpoint", StringComparison.OrdinalIgnoreCase))
-            {
-                endpoint = pair[1];
-            }
-            else if (pair[0].Equals("accesskey", StringComparison.OrdinalIgnoreCase))
-            {
-                key = pair[1];
-            }
-        }
-
-        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || key is null)
-        {
-            return false;
-        }
-
-        var bytes = new byte[key.Length];
-        if (!Convert.TryFromBase64String(key, bytes, out var written) || written == 0)
-        {
-            return false;
-        }
-
-        parsed = new AcsConnectionString(new Uri(uri.GetLeftPart(UriPartial.Authority) + "/"), bytes[..written]);
-        return true;
-    }
-}
-
-public sealed record AcsSendRequest(string SenderAddress, AcsContent Content, AcsRecipients Recipients, bool UserEngagementTrackingDisabled);
-
-public sealed record AcsContent(string Subject, string PlainText, string Html);
-
-public sealed record AcsRecipients(IReadOnlyList<AcsAddress> To);
-
-public sealed record AcsAddress(string Address, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DisplayName);
-
-public sealed record AcsOperationStatus(string? Id, string? Status, AcsError? Error);
-
-public sealed record AcsError(string? Code, string? Message);
-
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
-[JsonSerializable(typeof(AcsSendRequest))]
-[JsonSerializable(typeof(AcsOperationStatus))]
-public sealed partial class AcsJsonContext : JsonSerializerContext;

@@ -17,8 +17,6 @@ public sealed partial class StorageInitializer(
     private readonly SemaphoreSlim _wake = new(0, 1);
     private volatile TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public bool IsReady => _ready.Task.IsCompleted;
-
     public async Task EnsureReadyAsync(CancellationToken cancellationToken)
     {
         var ready = _ready.Task;

@@ -40,8 +40,6 @@ public static class Keys
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
-    public static int MaxKeyLength => PrefixOf(KeyKind.Reset).Length + EncodedLength;
-
     public static string NewId() => Guid.NewGuid().ToString("N");
 
     public static string Create(KeyKind kind, string userId, string tokenId)
