@@ -19,6 +19,8 @@ public static class JsonBody
     public static async Task<Body<T>> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
         where T : class
     {
+        // A slow client's upload is not storage time.
+        using var notStorage = Storage.StorageBudget.Exclude();
         if (request.ContentLength > MaxBytes)
         {
             return new(null, Problems.PayloadTooLarge());

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Auth.Functions.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Auth.Functions.Passwords;
@@ -37,6 +38,8 @@ public sealed class PasswordService : IDisposable
 
     public async Task<string> HashAsync(string password, CancellationToken cancellationToken)
     {
+        // Not storage time: a request waiting for a hashing slot must not run out of storage budget.
+        using var notStorage = StorageBudget.Exclude();
         var normalized = Normalize(password);
         await AcquireAsync(cancellationToken);
         try
@@ -52,6 +55,7 @@ public sealed class PasswordService : IDisposable
     /// <summary>Verifies against <paramref name="storedHash"/>, or against the dummy hash when there is no account.</summary>
     public async Task<PasswordVerification> VerifyAsync(string? storedHash, string password, CancellationToken cancellationToken)
     {
+        using var notStorage = StorageBudget.Exclude();
         var normalized = Normalize(password);
         await AcquireAsync(cancellationToken);
         try

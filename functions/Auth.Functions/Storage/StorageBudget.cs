@@ -11,7 +11,9 @@ public sealed class StorageBudgetExceededException() : Exception("The request's 
 /// One storage time budget per request, across all its storage calls and their retries. Storage
 /// that hangs (rather than refusing) would otherwise hold a request for tries × network timeout;
 /// with the budget every storage call of the request is cut off when it runs out, and the request
-/// answers 503 <c>storage_unavailable</c>. Outside a request (background work) there is no budget.
+/// answers 503 <c>storage_unavailable</c>. Time spent on other work (waiting for and computing a
+/// password hash) is given back, so a busy hasher is never mistaken for slow storage. Outside a
+/// request (background work) there is no budget.
 /// </summary>
 public static class StorageBudget
 {
@@ -22,17 +24,33 @@ public static class StorageBudget
     {
         var previous = Current.Value;
         Current.Value = new Deadline(Stopwatch.GetTimestamp() + (long)(budget.TotalSeconds * Stopwatch.Frequency));
-        return new Scope(previous);
+        return new Scope(() => Current.Value = previous);
+    }
+
+    /// <summary>Work that is not storage: the time until the scope is disposed is added back to the budget.</summary>
+    public static IDisposable Exclude()
+    {
+        if (Current.Value is not { } deadline)
+        {
+            return new Scope(() => { });
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        return new Scope(() => Interlocked.Add(ref deadline.Timestamp, Stopwatch.GetTimestamp() - started));
     }
 
     /// <summary>Time left, or null outside a budget.</summary>
-    public static TimeSpan? Remaining => Current.Value is { } deadline ? Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline.Timestamp) : null;
+    public static TimeSpan? Remaining =>
+        Current.Value is { } deadline ? Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), Volatile.Read(ref deadline.Timestamp)) : null;
 
-    private sealed record Deadline(long Timestamp);
-
-    private sealed class Scope(Deadline? previous) : IDisposable
+    private sealed class Deadline(long timestamp)
     {
-        public void Dispose() => Current.Value = previous;
+        public long Timestamp = timestamp;
+    }
+
+    private sealed class Scope(Action end) : IDisposable
+    {
+        public void Dispose() => end();
     }
 
     /// <summary>

@@ -17,7 +17,9 @@ public sealed class RunScriptTests
         }
 
         var port = LocalProcess.FreePort();
-        await using var run = LocalProcess.Start("bash", [Path.Combine(RepoPaths.Root, "run.sh")], new Dictionary<string, string?>
+        // As from a terminal: SIGINT at its default. A test run started in the background (CI, nohup)
+        // inherits SIGINT ignored, and bash cannot trap a signal that was ignored when it started.
+        await using var run = LocalProcess.Start("env", ["--default-signal=INT", "bash", Path.Combine(RepoPaths.Root, "run.sh")], new Dictionary<string, string?>
         {
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
             ["AzureWebJobsStorage"] = null,

@@ -118,6 +118,30 @@ public sealed class StorageOutageTests
         Assert.False(lifetime.ApplicationStopping.IsCancellationRequested);
     }
 
+    [Fact]
+    public async Task TimeSpentWaitingForABusyHasherIsNotChargedToTheStorageBudget()
+    {
+        var budget = TimeSpan.FromMilliseconds(500);
+        await using var app = await AuthApp.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Storage:RequestBudget"] = budget.ToString(),
+            ["PasswordHashing:MaxConcurrency"] = "1",
+        });
+        var (email, password, _, _) = await app.Api().NewUserAsync();
+
+        // The only hashing slot is held by a login; a registration queues behind it for longer than
+        // its whole storage budget, then does its storage work.
+        var held = app.Hasher.PauseAfterNextVerification();
+        var login = app.Api().PostAsync("/api/auth/login", new { email, password });
+        await held.WaitReachedAsync();
+        var register = app.Api().PostAsync("/api/auth/register", new { email = "patient@example.com", password = "correct horse battery" });
+        await Task.Delay(budget * 3);
+        held.Release();
+
+        await (await register).ShouldBe(HttpStatusCode.Created);
+        await (await login).ShouldBe(HttpStatusCode.OK);
+    }
+
     private static HttpRequestMessage Authorized(HttpRequestMessage request, string key)
     {
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
