@@ -41,7 +41,12 @@ public sealed class LoginThrottle(AuthTables tables, ExpiryIndex expiry, TimePro
 
     private readonly LoginThrottleOptions _options = options.Value;
 
-    public static string PartitionFor(string emailKey) => "login-" + emailKey;
+    private const string PartitionPrefix = "login-";
+
+    public static string PartitionFor(string emailKey) => PartitionPrefix + emailKey;
+
+    /// <summary>True for the partition of a failed-login counter (the purge tells counters apart by it).</summary>
+    public static bool IsCounterPartition(string partition) => partition.StartsWith(PartitionPrefix, StringComparison.Ordinal);
 
     /// <summary>
     /// Reserves one attempt for the email: counted as a failure now, cleared by <see cref="ResetAsync"/>

@@ -1,6 +1,7 @@
 using Auth.Functions.Accounts;
 using Auth.Functions.Recovery;
 using Auth.Functions.Storage;
+using Auth.Functions.Tokens;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 
@@ -127,7 +128,7 @@ public sealed class PurgeService(AuthTables tables, ExpiryIndex expiry, TimeProv
         var token = found.Value;
         return expires > now
             ? (expires, null)
-            : (null, new PendingDelete(tables.Users, token, () => _ = token.Type == "session" ? counts.Sessions++ : counts.ApiKeys++));
+            : (null, new PendingDelete(tables.Users, token, () => _ = token.Type == TokenStore.TypeName(KeyKind.Session) ? counts.Sessions++ : counts.ApiKeys++));
     }
 
     private async Task<(DateTimeOffset?, PendingDelete?)> ResetDueAsync(string partition, string row, DateTimeOffset now, Counts counts, CancellationToken cancellationToken)
@@ -174,7 +175,7 @@ public sealed class PurgeService(AuthTables tables, ExpiryIndex expiry, TimeProv
         }
 
         var entity = found.Value!;
-        var staleAt = partition.StartsWith(LoginThrottle.PartitionFor(""), StringComparison.Ordinal)
+        var staleAt = LoginThrottle.IsCounterPartition(partition)
             ? entity.GetDateTimeOffset(nameof(LoginThrottleEntity.LastFailure)).GetValueOrDefault() + loginThrottle.Value.ForgetAfter
             : partition == ResetEmailThrottle.Everyone
                 ? entity.GetDateTimeOffset(nameof(EmailThrottleEntity.WindowStart)).GetValueOrDefault() + ResetEmailThrottle.GlobalWindow
