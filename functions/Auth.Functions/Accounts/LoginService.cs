@@ -49,6 +49,7 @@ public sealed class LoginService(
         if (user is null || verification == PasswordVerification.Failed)
         {
             // Counted already, before the check.
+            await throttle.RecordFailureAsync(emailKey, cancellationToken);
             AuthEvents.LoginFailed(logger, user?.PartitionKey ?? AuthEvents.UnknownUser, attempt.Failures);
             return new LoginOutcome.InvalidCredentials();
         }

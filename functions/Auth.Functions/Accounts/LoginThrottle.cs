@@ -68,8 +68,9 @@ public sealed class LoginThrottle(AuthTables tables, ExpiryIndex expiry, TimePro
             {
                 if (entity is null)
                 {
+                    // Not indexed for the purge here: most attempts succeed and delete the row at once;
+                    // a failure indexes it (RecordFailureAsync).
                     entity = new LoginThrottleEntity { PartitionKey = PartitionFor(emailKey), RowKey = "", Failures = 1, LastFailure = now };
-                    await expiry.AddAsync(now + _options.ForgetAfter, ExpiryKind.Throttle, entity.PartitionKey, "", cancellationToken);
                     await tables.Throttles.AddEntityAsync(entity, cancellationToken);
                 }
                 else
@@ -106,6 +107,13 @@ public sealed class LoginThrottle(AuthTables tables, ExpiryIndex expiry, TimePro
 
     /// <summary>A counter untouched for <see cref="LoginThrottleOptions.ForgetAfter"/> counts as zero, purged or not.</summary>
     public bool IsForgotten(LoginThrottleEntity entity, DateTimeOffset now) => now - entity.LastFailure >= _options.ForgetAfter;
+
+    /// <summary>
+    /// The attempt failed (it is counted already): the counter is indexed for the purge at the hour it
+    /// will be forgotten. One upsert per failure, none per success.
+    /// </summary>
+    public Task RecordFailureAsync(string emailKey, CancellationToken cancellationToken) =>
+        expiry.AddAsync(clock.GetUtcNow() + _options.ForgetAfter, ExpiryKind.Throttle, PartitionFor(emailKey), "", cancellationToken);
 
     /// <summary>A success clears the count.</summary>
     public async Task ResetAsync(string emailKey, CancellationToken cancellationToken)

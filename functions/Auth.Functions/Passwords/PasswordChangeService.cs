@@ -46,6 +46,7 @@ public sealed class PasswordChangeService(
 
             if (await passwords.VerifyAsync(user.PasswordHash, oldPassword, cancellationToken) == PasswordVerification.Failed)
             {
+                await throttle.RecordFailureAsync(emailKey, cancellationToken);
                 AuthEvents.PasswordChangeRefused(logger, user.PartitionKey);
                 return new PasswordChangeOutcome.WrongOldPassword();
             }

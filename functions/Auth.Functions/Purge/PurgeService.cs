@@ -62,16 +62,18 @@ public sealed class PurgeService(AuthTables tables, ExpiryIndex expiry, TimeProv
         }
 
         // ETag-guarded: a target that changed since it was read (a new failure, a re-mint) is left,
-        // and so is its index row, for the next run. Two index rows may point at one target (a reset
-        // re-minted into a later hour): it is deleted, and counted, once.
+        // and so is its index row, for the next run. Several index rows may point at one target (a
+        // reset re-minted, a counter failing again, into a later hour): it is deleted, and counted,
+        // once, and all of them go.
         foreach (var byTable in deletes.GroupBy(d => d.Table))
         {
             var deleted = (await TableBatch.DeleteAsync(byTable.Key, byTable.Select(d => d.Entity), cancellationToken))
-                .ToHashSet(ReferenceEqualityComparer.Instance);
-            foreach (var delete in byTable.Where(d => deleted.Contains(d.Entity)))
+                .Select(e => (e.PartitionKey, e.RowKey))
+                .ToHashSet();
+            foreach (var target in byTable.Where(d => deleted.Contains((d.Entity.PartitionKey, d.Entity.RowKey))).GroupBy(d => (d.Entity.PartitionKey, d.Entity.RowKey)))
             {
-                delete.Count();
-                done.Add(delete.Index);
+                target.First().Count();
+                done.AddRange(target.Select(d => d.Index));
             }
         }
 

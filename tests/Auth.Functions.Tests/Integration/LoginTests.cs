@@ -257,6 +257,32 @@ public sealed class LoginTests
     }
 
     [Fact]
+    public async Task ASuccessfulLoginLeavesNoCounterBehindAndAFailureIsCountedAndIndexedForThePurge()
+    {
+        await using var app = await AuthApp.StartAsync();
+        var (email, password, _, _) = await app.Api().NewUserAsync();
+        async Task<int> IndexedCounters()
+        {
+            var rows = 0;
+            await foreach (var row in app.Tables.Expiry.QueryAsync<Azure.Data.Tables.TableEntity>())
+            {
+                rows += row.RowKey.StartsWith("thr_", StringComparison.Ordinal) ? 1 : 0;
+            }
+
+            return rows;
+        }
+
+        await app.Api().LoginAsync(email, password);
+        Assert.Equal(0, await Failures(app, email));
+        Assert.Equal(0, await IndexedCounters());
+
+        await (await app.Api().PostAsync("/api/auth/login", new { email, password = "not the password" }))
+            .ShouldBeProblem(HttpStatusCode.Unauthorized, "invalid_credentials");
+        Assert.Equal(1, await Failures(app, email));
+        Assert.Equal(1, await IndexedCounters());
+    }
+
+    [Fact]
     public async Task AFailureCountUntouchedForForgetAfterNoLongerThrottles()
     {
         var clock = AuthApp.NewClock();
