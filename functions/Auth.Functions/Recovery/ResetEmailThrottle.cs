@@ -5,7 +5,10 @@ using Microsoft.Extensions.Options;
 
 namespace Auth.Functions.Recovery;
 
-/// <summary>What <see cref="ResetEmailThrottle.TryReserveAsync"/> decided.</summary>
+/// <summary>What <see cref="ResetEmailThrottle.TryReserveAsync"/> decided; with <see cref="ResetEmailSlot.GlobalLimit"/>, when the next window opens.</summary>
+public readonly record struct ResetEmailReservation(ResetEmailSlot Slot, TimeSpan RetryAfter);
+
+/// <summary>The outcome of a reservation.</summary>
 public enum ResetEmailSlot
 {
     /// <summary>Both slots taken: send.</summary>
@@ -35,14 +38,16 @@ public sealed class ResetEmailThrottle(AuthTables tables, ExpiryIndex expiry, Ti
 
     public static string PartitionFor(string emailKey) => "reset-" + emailKey;
 
-    public async Task<ResetEmailSlot> TryReserveAsync(string emailKey, CancellationToken cancellationToken)
+    public async Task<ResetEmailReservation> TryReserveAsync(string emailKey, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var now = clock.GetUtcNow();
         var minute = GlobalRow(now);
         if (!await TryTakeAsync(Everyone, minute, now, entity => entity.SentInWindow < settings.MaxPerMinute, GlobalWindow, cancellationToken))
         {
-            return ResetEmailSlot.GlobalLimit;
+            // From the same instant the window was judged by: the next one opens at the next minute.
+            var windowStart = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero);
+            return new(ResetEmailSlot.GlobalLimit, windowStart + GlobalWindow - now);
         }
 
         var perAccount = await TryTakeAsync(PartitionFor(emailKey), "", now, entity =>
@@ -51,19 +56,11 @@ public sealed class ResetEmailThrottle(AuthTables tables, ExpiryIndex expiry, Ti
             AccountWindow, cancellationToken);
         if (perAccount)
         {
-            return ResetEmailSlot.Reserved;
+            return new(ResetEmailSlot.Reserved, TimeSpan.Zero);
         }
 
         await ReleaseAsync(Everyone, minute, cancellationToken);
-        return ResetEmailSlot.AccountLimit;
-    }
-
-    /// <summary>How long until the overall cap's next window opens.</summary>
-    public TimeSpan UntilNextGlobalWindow()
-    {
-        var now = clock.GetUtcNow();
-        var start = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero);
-        return start + GlobalWindow - now;
+        return new(ResetEmailSlot.AccountLimit, TimeSpan.Zero);
     }
 
     private static string GlobalRow(DateTimeOffset now) => now.UtcDateTime.ToString("yyyyMMddHHmm", System.Globalization.CultureInfo.InvariantCulture);

@@ -67,14 +67,17 @@ public sealed partial class ResetEmailWorker(
         }
 
         // A pending token means an earlier delivery reserved its slots and then failed: no new reservation.
-        switch (existing is null ? await throttle.TryReserveAsync(message.EmailKey, cancellationToken) : ResetEmailSlot.Reserved)
+        var reservation = existing is null
+            ? await throttle.TryReserveAsync(message.EmailKey, cancellationToken)
+            : new ResetEmailReservation(ResetEmailSlot.Reserved, TimeSpan.Zero);
+        switch (reservation.Slot)
         {
             case ResetEmailSlot.AccountLimit:
                 LogOutcome(logger, message.RequestId, user.PartitionKey, "throttled");
                 return "throttled";
             case ResetEmailSlot.GlobalLimit when message.Deferrals < MaxDeferrals:
                 // Not this request's fault: it waits for the next window instead of being lost.
-                await queue.EnqueueAsync(message with { Deferrals = message.Deferrals + 1 }, cancellationToken, throttle.UntilNextGlobalWindow());
+                await queue.EnqueueAsync(message with { Deferrals = message.Deferrals + 1 }, cancellationToken, reservation.RetryAfter);
                 LogOutcome(logger, message.RequestId, user.PartitionKey, "deferred");
                 return "deferred";
             case ResetEmailSlot.GlobalLimit:
