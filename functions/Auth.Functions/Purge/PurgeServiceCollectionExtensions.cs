@@ -1,4 +1,5 @@
 using Auth.Functions.Hosting;
+using Auth.Functions.Storage;
 
 namespace Auth.Functions.Purge;
 
@@ -12,12 +13,14 @@ public static partial class PurgeServiceCollectionExtensions
         return services;
     }
 
-    private sealed partial class PurgeExpiredTokensFunction(PurgeService purge, ILogger<PurgeService> logger) : ITimerFunction
+    private sealed partial class PurgeExpiredTokensFunction(PurgeService purge, StorageInitializer storage, ILogger<PurgeService> logger) : ITimerFunction
     {
         public string FunctionName => "PurgeExpiredTokens";
 
         public async Task<string> RunAsync(CancellationToken cancellationToken)
         {
+            // The host may fire it right after start-up, before the tables exist.
+            await storage.EnsureReadyAsync(cancellationToken);
             var result = await purge.RunAsync(cancellationToken);
             LogPurged(logger, result.Sessions, result.ApiKeys, result.ResetTokens, result.OrphanEmailRows, result.Throttles, result.Deferred, result.IndexRowsRead);
             return result.ToString();

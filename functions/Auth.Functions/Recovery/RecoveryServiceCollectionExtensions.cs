@@ -32,10 +32,15 @@ public static class RecoveryServiceCollectionExtensions
         return services;
     }
 
-    private sealed class SendResetEmailFunction(ResetEmailWorker worker) : IQueueFunction
+    private sealed class SendResetEmailFunction(ResetEmailWorker worker, StorageInitializer storage) : IQueueFunction
     {
         public string FunctionName => ResetEmailWorker.FunctionName;
 
-        public Task<string> HandleAsync(string messageText, CancellationToken cancellationToken) => worker.HandleAsync(messageText, cancellationToken);
+        public async Task<string> HandleAsync(string messageText, CancellationToken cancellationToken)
+        {
+            // The host may deliver a message right after start-up, before the tables exist.
+            await storage.EnsureReadyAsync(cancellationToken);
+            return await worker.HandleAsync(messageText, cancellationToken);
+        }
     }
 }
