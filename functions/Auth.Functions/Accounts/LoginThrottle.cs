@@ -23,10 +23,7 @@ public sealed class LoginThrottleOptions
 }
 
 /// <summary>What <see cref="LoginThrottle.TryBeginAsync"/> decided: go ahead (the attempt is counted already), or wait.</summary>
-public readonly record struct LoginAttempt(int Failures, TimeSpan? Wait)
-{
-    public bool Allowed => Wait is null;
-}
+public readonly record struct LoginAttempt(int Failures, TimeSpan? Wait);
 
 /// <summary>
 /// Failed logins counted per normalised email in table storage, so every instance sees the same

@@ -51,22 +51,6 @@ public sealed class StorageProbe : HttpPipelinePolicy
         return new Fault(gate, rule.Stop);
     }
 
-    /// <summary>Every request sent from now on, as the probe saw it (for a test that needs to know what its predicate should match).</summary>
-    public List<StorageRequest> Record()
-    {
-        var seen = new List<StorageRequest>();
-        _rules.Enqueue(new Rule(r =>
-        {
-            lock (seen)
-            {
-                seen.Add(r);
-            }
-
-            return false;
-        }, new Gate(), null, int.MaxValue));
-        return seen;
-    }
-
     public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
         ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
 
