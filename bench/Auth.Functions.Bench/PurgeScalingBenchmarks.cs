@@ -67,7 +67,7 @@ public class PurgeScalingBenchmarks
     {
         var now = _clock.GetUtcNow();
         Parallel.For(0, Expired, new ParallelOptions { MaxDegreeOfParallelism = 8 }, _ =>
-            _tokens.CreateApiKeyAsync(Keys.NewId(), "expiring", now.AddMinutes(30), CancellationToken.None).GetAwaiter().GetResult());
+            _tokens.CreateApiKeyAsync(new UserEntity { PartitionKey = Keys.NewId() }, "expiring", now.AddMinutes(30), CancellationToken.None).GetAwaiter().GetResult());
         _clock.Advance(TimeSpan.FromHours(1));
     }
 

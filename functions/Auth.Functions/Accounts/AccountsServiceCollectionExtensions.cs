@@ -30,7 +30,7 @@ public static class AccountsServiceCollectionExtensions
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<LoginService>();
         services.AddSingleton<KeyAuthenticator>();
-        services.AddSingleton<RequireKeyFilter>();
+        services.AddSingleton<KeyedApi>();
         return services;
     }
 }

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Auth.Functions.Hosting;
 
 /// <summary>
-/// Queue-trigger behaviour, read from host.json (<c>extensions.queues</c>) so the standalone listener
+/// The standalone server's queue-trigger behaviour, read from host.json (<c>extensions.queues</c>) so the standalone listener
 /// behaves exactly as the Functions host does. The <c>Queues</c> configuration section may override
 /// it (the tests shorten the timings).
 /// </summary>
@@ -59,13 +59,4 @@ public sealed class QueueTriggerOptions
             options.MaxPollingInterval = p;
         }
     }
-}
-
-/// <summary>A queue-triggered function: the same handler runs under the Functions host and standalone.</summary>
-public interface IQueueFunction
-{
-    string FunctionName { get; }
-
-    /// <summary>Processes one message; returns a short outcome for the log. Throws to fail the delivery.</summary>
-    Task<string> HandleAsync(string messageText, CancellationToken cancellationToken);
 }

@@ -10,8 +10,7 @@ namespace Auth.Functions.Hosting;
 /// retry delay, same dequeue limit, same <c>{queue}-poison</c>.
 /// </summary>
 public sealed partial class StandaloneQueueListener(
-    IEnumerable<IQueueFunction> functions,
-    FunctionManifest manifest,
+    IServiceProvider services,
     QueueServiceClient queues,
     StorageInitializer storage,
     StorageOptions storageOptions,
@@ -21,14 +20,14 @@ public sealed partial class StandaloneQueueListener(
     private static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(100);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(functions.Select(f => ListenAsync(f, stoppingToken)));
+        Task.WhenAll(FunctionCatalog.Queue.Select(f => ListenAsync(f, stoppingToken)));
 
-    private async Task ListenAsync(IQueueFunction function, CancellationToken stoppingToken)
+    private async Task ListenAsync(QueueFunction function, CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        var queueName = storageOptions.QueueName(manifest.Get(function.FunctionName, "queueTrigger").QueueName!);
+        var queueName = storageOptions.QueueName(function.QueueName);
         var queue = queues.GetQueueClient(queueName);
-        var poison = queues.GetQueueClient(queueName + "-poison");
+        var poison = queues.GetQueueClient(queueName + Recovery.ResetQueue.PoisonSuffix);
         var delay = MinPollingInterval;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -65,7 +64,7 @@ public sealed partial class StandaloneQueueListener(
         }
     }
 
-    private async Task ProcessAsync(IQueueFunction function, QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken stoppingToken)
+    private async Task ProcessAsync(QueueFunction function, QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken stoppingToken)
     {
         var settings = options.Value;
         try
@@ -76,14 +75,14 @@ public sealed partial class StandaloneQueueListener(
                 return;
             }
 
-            string outcome;
             try
             {
-                outcome = await function.HandleAsync(message.Body.ToString(), stoppingToken);
+                // A fresh instance of the function's class per message, as the worker makes one per invocation.
+                await function.Invoke(services, message.Body.ToString(), stoppingToken);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                LogFailed(logger, e, function.FunctionName, message.MessageId, message.DequeueCount);
+                LogFailed(logger, e, function.Name, message.MessageId, message.DequeueCount);
                 if (message.DequeueCount >= settings.MaxDequeueCount)
                 {
                     await MoveToPoisonAsync(queue, poison, message, stoppingToken);
@@ -97,7 +96,7 @@ public sealed partial class StandaloneQueueListener(
             }
 
             await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, stoppingToken);
-            LogProcessed(logger, function.FunctionName, message.MessageId, outcome);
+            LogProcessed(logger, function.Name, message.MessageId);
         }
         catch (Azure.RequestFailedException e) when (e.Status == 404)
         {
@@ -115,8 +114,8 @@ public sealed partial class StandaloneQueueListener(
 
     private static TimeSpan Next(TimeSpan delay, TimeSpan max) => TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, Math.Max(max.Ticks, MinPollingInterval.Ticks)));
 
-    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "{Function} processed message {MessageId}: {Outcome}.")]
-    private static partial void LogProcessed(ILogger logger, string function, string messageId, string outcome);
+    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "{Function} processed message {MessageId}.")]
+    private static partial void LogProcessed(ILogger logger, string function, string messageId);
 
     [LoggerMessage(EventId = 201, Level = LogLevel.Error, Message = "{Function} failed on message {MessageId} (delivery {DequeueCount}).")]
     private static partial void LogFailed(ILogger logger, Exception exception, string function, string messageId, long dequeueCount);

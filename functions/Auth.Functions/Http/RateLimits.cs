@@ -1,6 +1,5 @@
 using System.Net;
 using System.Threading.RateLimiting;
-using Auth.Functions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Auth.Functions.Http;
@@ -17,8 +16,8 @@ public sealed class RateLimitOptions
 
     /// <summary>
     /// Proxies in front of the app that each append the address they saw to <c>X-Forwarded-For</c>.
-    /// Unset: 1 under the Functions host (its front end appends the client's address), 0 standalone
-    /// (the header is then the client's own word and is ignored).
+    /// Unset: 1 under the Functions host (its front end appends the client's address; the worker
+    /// host sets this default), 0 standalone (the header is then the client's own word and is ignored).
     /// </summary>
     public int? TrustedProxies { get; set; }
 }
@@ -32,32 +31,15 @@ public static class RateLimits
     public const string Register = "register";
     public const string ForgotPassword = "forgot-password";
 
+    /// <summary>Where addresses that cannot be parsed share one bucket: junk never makes new partitions.</summary>
+    public const string UnparsableBucket = "unparsable";
+
     public static IServiceCollection AddRateLimits(this IServiceCollection services)
     {
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section)
             .Validate(o => o.TrustedProxies is null or >= 0, $"{RateLimitOptions.Section}:TrustedProxies must be 0 or more.").ValidateOnStart();
-        services.AddRateLimiter(limiter =>
-        {
-            limiter.AddPolicy(Register, context => PerAddress(context, o => o.RegisterPerMinute));
-            limiter.AddPolicy(ForgotPassword, context => PerAddress(context, o => o.ForgotPasswordPerMinute));
-            limiter.OnRejected = (rejected, _) =>
-            {
-                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
-                return new ValueTask(Problems.TooManyRequests(retryAfter).ExecuteAsync(rejected.HttpContext));
-            };
-        });
+        services.AddSingleton<ClientRateLimiter>();
         return services;
-    }
-
-    /// <summary>Where addresses that cannot be parsed share one bucket: junk never makes new partitions.</summary>
-    public const string UnparsableBucket = "unparsable";
-
-    private static RateLimitPartition<string> PerAddress(HttpContext context, Func<RateLimitOptions, int> permits)
-    {
-        var options = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
-        return RateLimitPartition.GetFixedWindowLimiter(
-            ClientAddress(context, options),
-            _ => new FixedWindowRateLimiterOptions { PermitLimit = permits(options), Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
     }
 
     /// <summary>
@@ -68,7 +50,7 @@ public static class RateLimits
     /// </summary>
     public static string ClientAddress(HttpContext context, RateLimitOptions options)
     {
-        var proxies = options.TrustedProxies ?? (context.RequestServices.GetService<HostingMode>()?.UnderFunctionsHost == true ? 1 : 0);
+        var proxies = options.TrustedProxies ?? 0;
         if (proxies > 0)
         {
             var entries = context.Request.Headers["X-Forwarded-For"]
@@ -115,5 +97,47 @@ public static class RateLimits
         var bytes = address.GetAddressBytes();
         Array.Clear(bytes, 8, 8);
         return new IPAddress(bytes) + "/64";
+    }
+}
+
+/// <summary>The per-address fixed windows of <see cref="RateLimits"/>, one limiter per policy.</summary>
+public sealed class ClientRateLimiter : IDisposable
+{
+    private readonly RateLimitOptions _options;
+    private readonly Dictionary<string, PartitionedRateLimiter<HttpContext>> _limiters;
+
+    public ClientRateLimiter(IOptions<RateLimitOptions> options)
+    {
+        _options = options.Value;
+        _limiters = new()
+        {
+            [RateLimits.Register] = PerAddress(_options.RegisterPerMinute),
+            [RateLimits.ForgotPassword] = PerAddress(_options.ForgotPasswordPerMinute),
+        };
+    }
+
+    /// <summary>Null when the request may go on; otherwise how long the client should wait.</summary>
+    public TimeSpan? TryAcquire(string policy, HttpContext context)
+    {
+        using var lease = _limiters[policy].AttemptAcquire(context);
+        if (lease.IsAcquired)
+        {
+            return null;
+        }
+
+        return lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+    }
+
+    private PartitionedRateLimiter<HttpContext> PerAddress(int permits) =>
+        PartitionedRateLimiter.Create<HttpContext, string>(context => RateLimitPartition.GetFixedWindowLimiter(
+            RateLimits.ClientAddress(context, _options),
+            _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+
+    public void Dispose()
+    {
+        foreach (var limiter in _limiters.Values)
+        {
+            limiter.Dispose();
+        }
     }
 }

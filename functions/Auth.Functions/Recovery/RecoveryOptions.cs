@@ -1,3 +1,5 @@
+using Auth.Functions.Http;
+
 namespace Auth.Functions.Recovery;
 
 public sealed class RecoveryOptions
@@ -23,5 +25,5 @@ public sealed class RecoveryOptions
         Uri.TryCreate(PublicBaseUrl, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" && string.IsNullOrEmpty(uri.Query);
 
     /// <summary>The token rides in the fragment, which browsers never send: no request log or telemetry records it.</summary>
-    public string ResetLink(string token) => $"{PublicBaseUrl.TrimEnd('/')}/reset-password#token={Uri.EscapeDataString(token)}";
+    public string ResetLink(string token) => $"{PublicBaseUrl.TrimEnd('/')}{Routes.PathOf(Routes.ResetPasswordPage)}#token={Uri.EscapeDataString(token)}";
 }

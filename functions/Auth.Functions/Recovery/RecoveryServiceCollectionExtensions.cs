@@ -1,4 +1,3 @@
-using Auth.Functions.Hosting;
 using Auth.Functions.Storage;
 
 namespace Auth.Functions.Recovery;
@@ -28,19 +27,6 @@ public static class RecoveryServiceCollectionExtensions
         services.AddSingleton<ResetEmailWorker>();
         services.AddSingleton<ResetQueue>();
         services.AddSingleton<IQueueDeclaration>(sp => sp.GetRequiredService<ResetQueue>());
-        services.AddSingleton<IQueueFunction, SendResetEmailFunction>();
         return services;
-    }
-
-    private sealed class SendResetEmailFunction(ResetEmailWorker worker, StorageInitializer storage) : IQueueFunction
-    {
-        public string FunctionName => ResetEmailWorker.FunctionName;
-
-        public async Task<string> HandleAsync(string messageText, CancellationToken cancellationToken)
-        {
-            // The host may deliver a message right after start-up, before the tables exist.
-            await storage.EnsureReadyAsync(cancellationToken);
-            return await worker.HandleAsync(messageText, cancellationToken);
-        }
     }
 }

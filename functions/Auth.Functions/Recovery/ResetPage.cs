@@ -1,6 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
-using Auth.Functions.Hosting;
+using Auth.Functions.Http;
 
 namespace Auth.Functions.Recovery;
 
@@ -11,10 +11,10 @@ namespace Auth.Functions.Recovery;
 /// </summary>
 public static class ResetPage
 {
-    public static IResult Render(HttpContext context, FunctionManifest manifest)
+    public static IResult Render(HttpContext context)
     {
         var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
-        var endpoint = "/" + manifest.Get("ResetPassword", "httpTrigger").Route;
+        var endpoint = Routes.PathOf(Routes.ResetPassword);
         var headers = context.Response.Headers;
         headers["Referrer-Policy"] = "no-referrer";
         headers.ContentSecurityPolicy =

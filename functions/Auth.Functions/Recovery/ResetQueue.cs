@@ -1,18 +1,22 @@
 using System.Text.Json;
-using Auth.Functions.Hosting;
 using Auth.Functions.Http;
 using Auth.Functions.Storage;
 using Azure.Storage.Queues;
 
 namespace Auth.Functions.Recovery;
 
-/// <summary>The <c>password-reset</c> queue, named by SendResetEmail/function.json, and its poison queue.</summary>
-public sealed class ResetQueue(QueueServiceClient queues, FunctionManifest manifest, StorageOptions storage) : IQueueDeclaration
+/// <summary>The <c>password-reset</c> queue that SendResetEmail is triggered by, and its poison queue.</summary>
+public sealed class ResetQueue(QueueServiceClient queues, StorageOptions storage) : IQueueDeclaration
 {
-    private readonly string _name = storage.QueueName(manifest.Get(ResetEmailWorker.FunctionName, "queueTrigger").QueueName
-        ?? throw new InvalidOperationException($"{ResetEmailWorker.FunctionName}/function.json has no queueName."));
+    /// <summary>The queue's name in Azure (the standalone server may prefix it: <c>Storage:QueuePrefix</c>).</summary>
+    public const string Name = "password-reset";
 
-    public IEnumerable<string> QueueNames => [_name, _name + "-poison"];
+    /// <summary>Where the host, and the standalone listener, move a message that failed every delivery.</summary>
+    public const string PoisonSuffix = "-poison";
+
+    private readonly string _name = storage.QueueName(Name);
+
+    public IEnumerable<string> QueueNames => [_name, _name + PoisonSuffix];
 
     public QueueClient Client => queues.GetQueueClient(_name);
 

@@ -109,28 +109,15 @@ public sealed class KeyAuthenticator(TokenStore tokens, UserStore users)
     }
 }
 
-/// <summary>Endpoints behind this filter answer 401 <c>unauthorized</c> unless the request carries a live key.</summary>
-public sealed class RequireKeyFilter(KeyAuthenticator authenticator) : IEndpointFilter
+/// <summary>
+/// The pipeline for functions that need a key: <see cref="ApiPipeline"/>, then 401 <c>unauthorized</c>
+/// unless the request carries a live key, then the handler with its caller.
+/// </summary>
+public sealed class KeyedApi(ApiPipeline api, KeyAuthenticator authenticator)
 {
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var http = context.HttpContext;
-        var caller = await authenticator.AuthenticateAsync(http.Request, http.RequestAborted);
-        if (caller is null)
-        {
-            return Problems.Unauthorized();
-        }
-
-        http.Features.Set(caller);
-        return await next(context);
-    }
-}
-
-public static class CallerExtensions
-{
-    public static Caller GetCaller(this HttpContext context) =>
-        context.Features.Get<Caller>() ?? throw new InvalidOperationException("The endpoint is not behind RequireKeyFilter.");
-
-    public static RouteGroupBuilder RequireKey(this RouteGroupBuilder group) =>
-        group.AddEndpointFilter<RequireKeyFilter>().WithMetadata(new Hosting.RequiresKeyMetadata());
+    public Task<IResult> RunAsync(HttpRequest request, ApiPolicy policy, Func<Caller, HttpRequest, CancellationToken, Task<IResult>> handler) =>
+        api.RunAsync(request, policy, async (request, cancellationToken) =>
+            await authenticator.AuthenticateAsync(request, cancellationToken) is { } caller
+                ? await handler(caller, request, cancellationToken)
+                : Problems.Unauthorized());
 }

@@ -22,22 +22,6 @@ public sealed class Artefact : IDisposable
 
     public string AppRoot { get; }
 
-    public string Executable => Path.Combine(AppRoot, "Auth.Functions");
-
-    /// <summary>Starts the handler as the Functions host does: its port in the environment, cwd = app root.</summary>
-    public static LocalProcess StartUnderHost(string appRoot, int port, IDictionary<string, string?> environment)
-    {
-        var all = new Dictionary<string, string?>(environment)
-        {
-            ["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(),
-            ["FUNCTIONS_APP_ROOT_PATH"] = appRoot,
-            ["ASPNETCORE_URLS"] = null,
-            ["ASPNETCORE_ENVIRONMENT"] = null,
-            ["DOTNET_ENVIRONMENT"] = null,
-        };
-        return LocalProcess.Start(Path.Combine(appRoot, "Auth.Functions"), [], all, workingDirectory: appRoot);
-    }
-
     public void Dispose()
     {
         try

@@ -68,12 +68,11 @@ public sealed class InfraTests
         // Exactly the tables and queues the app uses, as the code names them (default prefix), no more.
         var tables = new Auth.Functions.Storage.AuthTables(
             new Azure.Data.Tables.TableServiceClient("UseDevelopmentStorage=true"), new Auth.Functions.Storage.StorageOptions()).All.Select(t => t.Name);
-        var queue = Auth.Functions.Hosting.FunctionManifest.Load(Path.Combine(RepoPaths.Root, "functions"))
-            .Get(Auth.Functions.Recovery.ResetEmailWorker.FunctionName, "queueTrigger").QueueName!;
+        const string queue = Auth.Functions.Recovery.ResetQueue.Name;
         var storageModule = (await OfTypeAsync("Microsoft.Resources/deployments")).Single(d => d["properties"]?["parameters"]?["tables"] is not null);
         var parameters = storageModule["properties"]!["parameters"]!;
         Assert.Equal(tables.Order(), parameters["tables"]!["value"]!.AsArray().Select(n => (string)n!).Order());
-        Assert.Equal(new[] { queue, queue + "-poison" }.Order(), parameters["queues"]!["value"]!.AsArray().Select(n => (string)n!).Order());
+        Assert.Equal(new[] { queue, queue + Auth.Functions.Recovery.ResetQueue.PoisonSuffix }.Order(), parameters["queues"]!["value"]!.AsArray().Select(n => (string)n!).Order());
 
         Assert.NotEmpty(await OfTypeAsync("Microsoft.Storage/storageAccounts/tableServices/tables"));
         Assert.NotEmpty(await OfTypeAsync("Microsoft.Storage/storageAccounts/queueServices/queues"));

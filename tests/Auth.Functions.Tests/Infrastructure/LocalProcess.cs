@@ -102,7 +102,10 @@ public sealed class LocalProcess : IAsyncDisposable
     {
         using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString()]);
         await kill.WaitForExitAsync();
-        Assert.Equal(0, kill.ExitCode);
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} {_process.Id} failed ({kill.ExitCode}).");
+        }
     }
 
     /// <summary>SIGTERM, then SIGKILL if it has not exited within the grace period.</summary>

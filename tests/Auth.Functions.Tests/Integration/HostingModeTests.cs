@@ -1,10 +1,9 @@
 using System.Net;
-using System.Net.Http.Json;
 using Auth.Functions.Tests.Infrastructure;
 
 namespace Auth.Functions.Tests.Integration;
 
-/// <summary>The real executable, started as the Functions host starts it and as a developer does.</summary>
+/// <summary>The real executable, started on its own as a developer, a container or ./run.sh does.</summary>
 public sealed class HostingModeTests
 {
     private static readonly string AppDll = Path.Combine(AppContext.BaseDirectory, "Auth.Functions.dll");
@@ -17,61 +16,12 @@ public sealed class HostingModeTests
     }
 
     [Fact]
-    public async Task UnderTheFunctionsHostItListensOnTheGivenLoopbackPortAndAnswersTheReadinessProbe()
-    {
-        var azurite = await Azurite.Shared;
-        var port = LocalProcess.FreePort();
-        var ignoredPort = LocalProcess.FreePort();
-        await using var app = StartApp(new Dictionary<string, string?>
-        {
-            ["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(),
-            ["FUNCTIONS_APP_ROOT_PATH"] = AppContext.BaseDirectory,
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{ignoredPort}",
-            ["AzureWebJobsStorage"] = azurite.ConnectionString,
-            ["Storage__TablePrefix"] = "h" + Guid.NewGuid().ToString("N")[..12],
-        });
-        await LocalProcess.WaitForPortAsync(port, TimeSpan.FromSeconds(30), () => app.Output);
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-
-        var probe = await http.GetAsync("/");
-        Assert.True((int)probe.StatusCode < 500);
-
-        var register = await http.PostAsJsonAsync("/api/auth/register", new { email = "host@example.com", password = "correct horse battery" });
-        await register.ShouldBe(HttpStatusCode.Created);
-        var login = await http.PostAsJsonAsync("/api/auth/login", new { email = "host@example.com", password = "correct horse battery" });
-        await login.ShouldBe(HttpStatusCode.OK);
-
-        // The inherited ASPNETCORE_URLS lost to the host's port.
-        using var other = new HttpClient();
-        await Assert.ThrowsAnyAsync<HttpRequestException>(() => other.GetAsync($"http://127.0.0.1:{ignoredPort}/api/health"));
-    }
-
-    [Fact]
-    public async Task TheReadinessProbeIsAnsweredBeforeStorageIsReachable()
-    {
-        var port = LocalProcess.FreePort();
-        var deadStorage = LocalProcess.FreePort();
-        await using var app = StartApp(new Dictionary<string, string?>
-        {
-            ["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(),
-            ["AzureWebJobsStorage"] = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:{deadStorage}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{deadStorage}/devstoreaccount1;",
-        });
-        await LocalProcess.WaitForPortAsync(port, TimeSpan.FromSeconds(30), () => app.Output);
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-
-        Assert.True((int)(await http.GetAsync("/")).StatusCode < 500);
-        await (await http.GetAsync("/api/health")).ShouldBeProblem(HttpStatusCode.ServiceUnavailable, "storage_unavailable");
-    }
-
-    [Fact]
     public async Task StandaloneItHonoursAspNetCoreUrls()
     {
         var azurite = await Azurite.Shared;
         var port = LocalProcess.FreePort();
         await using var app = StartApp(new Dictionary<string, string?>
         {
-            ["FUNCTIONS_CUSTOMHANDLER_PORT"] = null,
-            ["FUNCTIONS_HTTPWORKER_PORT"] = null,
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
             ["Storage__TablePrefix"] = "s" + Guid.NewGuid().ToString("N")[..12],

@@ -71,14 +71,15 @@ public sealed class PurgeTests
 
         clock.Advance(TimeSpan.FromHours(1));
         Assert.Contains(await RowsAsync(app.Tables.Users, userId), r => r.StartsWith("rst-", StringComparison.Ordinal));
-        var function = app.Services.GetServices<Auth.Functions.Hosting.ITimerFunction>().Single();
-        await function.RunAsync(CancellationToken.None);
+        // Invoked as either host invokes it: a fresh instance of its class, a TimerInfo.
+        var function = Assert.Single(Auth.Functions.Hosting.FunctionCatalog.Timer);
+        await function.Invoke(app.Services, new Microsoft.Azure.Functions.Worker.TimerInfo(), CancellationToken.None);
 
         Assert.DoesNotContain(await RowsAsync(app.Tables.Users, userId), r => r.StartsWith("rst-", StringComparison.Ordinal));
         var logged = Assert.Single(app.Logs.Lines, l => l.EventId == 1060);
         Assert.Contains("ResetTokens=1", logged.State, StringComparison.Ordinal);
         // A second run finds nothing left to do, and says so.
-        await function.RunAsync(CancellationToken.None);
+        await function.Invoke(app.Services, new Microsoft.Azure.Functions.Worker.TimerInfo(), CancellationToken.None);
         Assert.Contains("ResetTokens=0", app.Logs.Lines.Where(l => l.EventId == 1060).Last().State, StringComparison.Ordinal);
     }
 

@@ -1,51 +1,66 @@
-using Auth.Functions.Hosting;
 using Auth.Functions.Http;
 using Auth.Functions.Passwords;
 using Auth.Functions.Storage;
 using Auth.Functions.Tokens;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Auth.Functions.Accounts;
 
 /// <summary>Register, Login, LoginBasic, Me and Logout.</summary>
-public static class AccountsApi
+public sealed class AccountFunctions(
+    ApiPipeline api,
+    KeyedApi keyed,
+    UserStore users,
+    PasswordService passwords,
+    LoginService login,
+    TokenStore tokens,
+    TimeProvider clock,
+    ILogger<AccountFunctions> logger)
 {
     public const int MaxDisplayNameLength = 100;
 
-    public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder app, RouteGroupBuilder authenticated)
-    {
-        app.MapFunction("Register", RegisterAsync)
-            .RequireRateLimiting(RateLimits.Register)
-            .Accepts<RegisterRequest>("application/json")
-            .Produces<UserResponse>(StatusCodes.Status201Created)
-            .WithProblems(400, 409, 413, 415, 429, 503)
-            .WithSummary("Create an account.");
+    private static readonly ApiPolicy RegisterPolicy = new(AcceptsJson: true, RateLimit: RateLimits.Register);
 
-        app.MapFunction("Login", LoginAsync)
-            .Accepts<LoginRequest>("application/json")
-            .Produces<LoginResponse>()
-            .WithProblems(400, 401, 413, 415, 429, 503)
-            .WithSummary("Log in with email and password; returns a 24-hour session key.");
+    [Function(nameof(Register))]
+    [EndpointSummary("Create an account.")]
+    [JsonRequest(typeof(RegisterRequest))]
+    [Response(StatusCodes.Status201Created, typeof(UserResponse))]
+    [ProblemResponses(400, 409, 413, 415, 429, 503)]
+    public Task<IResult> Register([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Register)] HttpRequest request) =>
+        api.RunAsync(request, RegisterPolicy, RegisterAsync);
 
-        app.MapFunction("LoginBasic", LoginBasicAsync)
-            .Produces<LoginResponse>()
-            .WithProblems(401, 429, 503)
-            .WithSummary("Log in with Authorization: Basic base64(email:password).");
+    [Function(nameof(Login))]
+    [EndpointSummary("Log in with email and password; returns a 24-hour session key.")]
+    [JsonRequest(typeof(LoginRequest))]
+    [Response(StatusCodes.Status200OK, typeof(LoginResponse))]
+    [ProblemResponses(400, 401, 413, 415, 429, 503)]
+    public Task<IResult> Login([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Login)] HttpRequest request) =>
+        api.RunAsync(request, ApiPolicy.Json, LoginAsync);
 
-        authenticated.MapFunction("Me", Me)
-            .Produces<MeResponse>()
-            .WithProblems(401, 503)
-            .WithSummary("The caller's user and the presented key: the call apps use to validate a key.");
+    [Function(nameof(LoginBasic))]
+    [EndpointSummary("Log in with Authorization: Basic base64(email:password).")]
+    [Response(StatusCodes.Status200OK, typeof(LoginResponse))]
+    [ProblemResponses(401, 429, 503)]
+    public Task<IResult> LoginBasic([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Login)] HttpRequest request) =>
+        api.RunAsync(request, ApiPolicy.Default, LoginBasicAsync);
 
-        authenticated.MapFunction("Logout", LogoutAsync)
-            .Produces(StatusCodes.Status204NoContent)
-            .WithProblems(401, 503)
-            .WithSummary("Revoke the presented key.");
+    [Function(nameof(Me))]
+    [EndpointSummary("The caller's user and the presented key: the call apps use to validate a key.")]
+    [RequiresKey]
+    [Response(StatusCodes.Status200OK, typeof(MeResponse))]
+    [ProblemResponses(401, 503)]
+    public Task<IResult> Me([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Me)] HttpRequest request) =>
+        keyed.RunAsync(request, ApiPolicy.Default, (caller, _, _) => Task.FromResult<IResult>(MeOf(caller)));
 
-        return app;
-    }
+    [Function(nameof(Logout))]
+    [EndpointSummary("Revoke the presented key.")]
+    [RequiresKey]
+    [Response(StatusCodes.Status204NoContent)]
+    [ProblemResponses(401, 503)]
+    public Task<IResult> Logout([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Logout)] HttpRequest request) =>
+        keyed.RunAsync(request, ApiPolicy.Default, LogoutAsync);
 
-    public static async Task<IResult> RegisterAsync(
-        HttpRequest request, UserStore users, PasswordService passwords, TimeProvider clock, ILogger<UserStore> logger, CancellationToken cancellationToken)
+    private async Task<IResult> RegisterAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var body = await JsonBody.ReadAsync(request, AppJsonContext.Default.RegisterRequest, cancellationToken);
         if (body.Problem is { } problem)
@@ -106,10 +121,10 @@ public static class AccountsApi
         }
 
         AuthEvents.Registered(logger, user.PartitionKey);
-        return TypedResults.Created($"/api/auth/me", new UserResponse(user.ToDto()));
+        return TypedResults.Created(Routes.PathOf(Routes.Me), new UserResponse(user.ToDto()));
     }
 
-    public static async Task<IResult> LoginAsync(HttpRequest request, LoginService login, CancellationToken cancellationToken)
+    private async Task<IResult> LoginAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var body = await JsonBody.ReadAsync(request, AppJsonContext.Default.LoginRequest, cancellationToken);
         if (body.Problem is { } problem)
@@ -138,7 +153,7 @@ public static class AccountsApi
         return ToResult(await login.LoginAsync(email!, input.Password!, cancellationToken), challenge: null);
     }
 
-    public static async Task<IResult> LoginBasicAsync(HttpRequest request, LoginService login, CancellationToken cancellationToken)
+    private async Task<IResult> LoginBasicAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var header = request.Headers.Authorization.ToString();
         if (!header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase)
@@ -152,15 +167,11 @@ public static class AccountsApi
     }
 
     /// <summary>The user row was read with the key, in the same round trip: no second read.</summary>
-    public static IResult Me(HttpContext context)
-    {
-        var caller = context.GetCaller();
-        return TypedResults.Ok(new MeResponse(caller.User.ToDto(), caller.Token.ToInfo(caller.TokenId)));
-    }
+    private static Microsoft.AspNetCore.Http.HttpResults.Ok<MeResponse> MeOf(Caller caller) =>
+        TypedResults.Ok(new MeResponse(caller.User.ToDto(), caller.Token.ToInfo(caller.TokenId)));
 
-    public static async Task<IResult> LogoutAsync(HttpContext context, TokenStore tokens, ILogger<TokenStore> logger, CancellationToken cancellationToken)
+    private async Task<IResult> LogoutAsync(Caller caller, HttpRequest request, CancellationToken cancellationToken)
     {
-        var caller = context.GetCaller();
         await tokens.DeleteAsync(caller.UserId, caller.TokenId, cancellationToken);
         AuthEvents.TokenRevoked(logger, caller.UserId, caller.TokenId, "logout");
         return TypedResults.NoContent();

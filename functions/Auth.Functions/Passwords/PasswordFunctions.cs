@@ -1,32 +1,30 @@
-using Auth.Functions.Hosting;
 using Auth.Functions.Http;
 using Auth.Functions.Tokens;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Auth.Functions.Passwords;
 
 /// <summary>ChangePassword (forgot/reset live with the recovery feature).</summary>
-public static class PasswordsApi
+public sealed class PasswordFunctions(KeyedApi keyed, PasswordChangeService change)
 {
-    public static RouteGroupBuilder MapPasswords(this RouteGroupBuilder authenticated)
-    {
-        authenticated.MapFunction("ChangePassword", ChangeAsync)
-            .Accepts<ChangePasswordRequest>("application/json")
-            .Produces(StatusCodes.Status204NoContent)
-            .WithProblems(400, 401, 413, 415, 429, 503)
-            .WithSummary("Change the caller's password; resetTokens: true revokes every other token.");
-        return authenticated;
-    }
+    [Function(nameof(ChangePassword))]
+    [EndpointSummary("Change the caller's password; resetTokens: true revokes every other token.")]
+    [RequiresKey]
+    [JsonRequest(typeof(ChangePasswordRequest))]
+    [Response(StatusCodes.Status204NoContent)]
+    [ProblemResponses(400, 401, 413, 415, 429, 503)]
+    public Task<IResult> ChangePassword([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.ChangePassword)] HttpRequest request) =>
+        keyed.RunAsync(request, ApiPolicy.Json, ChangeAsync);
 
-    public static async Task<IResult> ChangeAsync(HttpContext context, PasswordChangeService change, CancellationToken cancellationToken)
+    private async Task<IResult> ChangeAsync(Caller caller, HttpRequest request, CancellationToken cancellationToken)
     {
-        var body = await JsonBody.ReadAsync(context.Request, AppJsonContext.Default.ChangePasswordRequest, cancellationToken);
+        var body = await JsonBody.ReadAsync(request, AppJsonContext.Default.ChangePasswordRequest, cancellationToken);
         if (body.Problem is { } problem)
         {
             return problem;
         }
 
         var input = body.Value!;
-        var caller = context.GetCaller();
         if (Problems.Required(("oldPassword", string.IsNullOrEmpty(input.OldPassword)), ("newPassword", input.NewPassword is null)) is { } missing)
         {
             return missing;

@@ -1,0 +1,105 @@
+using Auth.Functions.Passwords;
+using Auth.Functions.Storage;
+using Microsoft.Net.Http.Headers;
+
+namespace Auth.Functions.Http;
+
+/// <summary>
+/// Everything the API promises around a handler, in the one place both hosts run: every HTTP
+/// function calls it, whether the Functions worker or the standalone server invoked the function.
+/// In order: security headers, one storage budget for the whole request, the media type, the
+/// per-address limit, storage readiness, then the handler. Failures become problem details:
+/// storage trouble 503 <c>storage_unavailable</c> with <c>Retry-After</c>, a saturated hasher 429,
+/// anything else a bare 500; library messages and stack traces go to the log only.
+/// </summary>
+public sealed partial class ApiPipeline(StorageInitializer storage, StorageOptions storageOptions, ClientRateLimiter limiter, ILogger<ApiPipeline> logger)
+{
+    private static readonly TimeSpan StorageRetryAfter = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan HashingRetryAfter = TimeSpan.FromSeconds(1);
+
+    public async Task<IResult> RunAsync(HttpRequest request, ApiPolicy policy, Func<HttpRequest, CancellationToken, Task<IResult>> handler)
+    {
+        var context = request.HttpContext;
+        var cancellationToken = context.RequestAborted;
+        ApplyHeaders(context);
+
+        // Every storage call of this request, retries included, shares one time budget.
+        using var budget = StorageBudget.Start(storageOptions.RequestBudget);
+        try
+        {
+            if (policy.AcceptsJson && !IsJson(request.ContentType))
+            {
+                return Problems.UnsupportedMediaType();
+            }
+
+            if (policy.RateLimit is { } limit && limiter.TryAcquire(limit, context) is { } retryAfter)
+            {
+                return Problems.TooManyRequests(retryAfter);
+            }
+
+            if (policy.NeedsStorage)
+            {
+                await storage.EnsureReadyAsync(cancellationToken);
+            }
+
+            return await handler(request, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The client went away; nobody is listening for an answer.
+            return Results.Empty;
+        }
+        catch (Exception e) when (StorageErrors.IsOutage(e))
+        {
+            if (StorageErrors.IsMissingResource(e))
+            {
+                storage.Invalidate();
+            }
+
+            LogStorageOutage(logger, request.Path, e.GetType().Name);
+            return Problems.StorageUnavailable(StorageRetryAfter);
+        }
+        catch (HashingBusyException)
+        {
+            LogHashingBusy(logger, request.Path);
+            return Problems.TooManyRequests(HashingRetryAfter);
+        }
+        catch (BadHttpRequestException e)
+        {
+            return e.StatusCode == StatusCodes.Status413PayloadTooLarge ? Problems.PayloadTooLarge() : Problems.MalformedJson();
+        }
+        catch (Exception e)
+        {
+            LogUnhandled(logger, e, request.Path);
+            return Problems.Internal();
+        }
+    }
+
+    /// <summary>
+    /// No response may be sniffed into another type; API responses carry keys, so no cache, shared
+    /// or private, may keep them.
+    /// </summary>
+    public static void ApplyHeaders(HttpContext context)
+    {
+        var headers = context.Response.Headers;
+        headers.XContentTypeOptions = "nosniff";
+        if (Routes.IsApiPath(context.Request.Path))
+        {
+            headers.CacheControl = "no-store";
+        }
+    }
+
+    /// <summary><c>application/json</c>, with or without parameters such as <c>charset</c>.</summary>
+    public static bool IsJson(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
+        && mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
+
+    [LoggerMessage(EventId = 500, Level = LogLevel.Warning, Message = "Storage unavailable while serving {Path} ({Error}); answered 503.")]
+    private static partial void LogStorageOutage(ILogger logger, string path, string error);
+
+    [LoggerMessage(EventId = 501, Level = LogLevel.Warning, Message = "Password hashing saturated while serving {Path}; answered 429.")]
+    private static partial void LogHashingBusy(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 502, Level = LogLevel.Error, Message = "Unhandled error while serving {Path}.")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string path);
+}

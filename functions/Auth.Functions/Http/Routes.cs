@@ -1,0 +1,42 @@
+namespace Auth.Functions.Http;
+
+/// <summary>
+/// Every route of the API, in one place. The functions' <c>[HttpTrigger]</c> attributes take them
+/// (so the generated <c>functions.metadata</c> carries them to the Functions host), the standalone
+/// server maps those same attributes, and the links the app builds start from them.
+/// The host's route prefix is empty (host.json), so these are the paths clients call.
+/// </summary>
+public static class Routes
+{
+    public const string Register = "api/auth/register";
+
+    /// <summary>POST: Login with a JSON body; GET: LoginBasic with <c>Authorization: Basic</c>.</summary>
+    public const string Login = "api/auth/login";
+
+    public const string Me = "api/auth/me";
+    public const string Logout = "api/auth/logout";
+    public const string ChangePassword = "api/auth/password/change";
+    public const string ForgotPassword = "api/auth/password/forgot";
+    public const string ResetPassword = "api/auth/password/reset";
+
+    /// <summary>POST: CreateToken; GET: ListTokens; DELETE: RevokeAllTokens.</summary>
+    public const string Tokens = "api/tokens";
+
+    /// <summary>DELETE: DeleteToken.</summary>
+    public const string Token = "api/tokens/{id}";
+
+    public const string Health = "api/health";
+    public const string OpenApi = "api/openapi.json";
+
+    /// <summary>The page that reset emails link to (not under /api: a browser opens it).</summary>
+    public const string ResetPasswordPage = "reset-password";
+
+    /// <summary>The absolute path of a route, as links and <c>Location</c> headers use it.</summary>
+    public static string PathOf(string route) => "/" + route;
+
+    /// <summary>The path of one token (<see cref="Token"/> with its id).</summary>
+    public static string TokenPath(string id) => PathOf(Tokens) + "/" + Uri.EscapeDataString(id);
+
+    /// <summary>True for paths under <c>/api</c>: JSON answers that may carry keys and are never cached.</summary>
+    public static bool IsApiPath(PathString path) => path.StartsWithSegments("/api");
+}

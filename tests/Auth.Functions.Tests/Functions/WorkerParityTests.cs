@@ -1,0 +1,344 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Auth.Functions.Hosting;
+using Auth.Functions.Storage;
+using Auth.Functions.Tests.Contract;
+using Auth.Functions.Tests.Infrastructure;
+using Azure.Storage.Queues;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Template;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Moq;
+
+namespace Auth.Functions.Tests.Functions;
+
+/// <summary>
+/// The Functions side proven without the Functions host: the worker's own container (built by the
+/// production registration code), its activator making each function class, and each function
+/// method invoked as the worker invokes it (a <see cref="FunctionContext"/>, an <see cref="HttpRequest"/>
+/// over a <see cref="DefaultHttpContext"/>) against real Azurite, compared with the standalone server.
+/// </summary>
+public sealed partial class WorkerParityTests
+{
+    [Fact]
+    public void TheStandaloneServerMapsExactlyTheRoutesAndMethodsOfTheGeneratedMetadata()
+    {
+        var metadata = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "functions.metadata")))!.AsArray()
+            .SelectMany(f => f!["bindings"]!.AsArray()
+                .Where(b => (string?)b!["type"] == "httpTrigger")
+                .SelectMany(b => b!["methods"]!.AsArray().Select(m => $"{((string)m!).ToUpperInvariant()} /{(string)b["route"]!} {(string)f["name"]!}")))
+            .ToHashSet();
+        using var app = StandaloneServer.Build([]);
+        var served = ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints)
+            .OfType<RouteEndpoint>()
+            .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods
+                .Select(m => $"{m} /{e.RoutePattern.RawText} {e.DisplayName}"))
+            .ToHashSet();
+
+        Assert.Equal(ArtefactContractTests.Contract.Count(c => c.Trigger == "httpTrigger"), metadata.Count);
+        Assert.Empty(metadata.Except(served));
+        Assert.Empty(served.Except(metadata));
+    }
+
+    [Fact]
+    public async Task TheWorkersContainerMakesEveryFunctionClassWithTheWorkersActivator()
+    {
+        await using var worker = await WorkerSide.StartAsync();
+
+        foreach (var type in FunctionCatalog.FunctionClasses)
+        {
+            Assert.IsType(type, worker.Activate(type));
+        }
+
+        Assert.Equal(
+            ArtefactContractTests.Contract.Select(c => c.Name).Order(),
+            FunctionCatalog.Http.Select(f => f.Name).Concat(FunctionCatalog.Queue.Select(f => f.Name)).Concat(FunctionCatalog.Timer.Select(f => f.Name)).Order());
+    }
+
+    [Fact]
+    public async Task EveryHttpFunctionInvokedAsTheWorkerInvokesItAnswersAsTheStandaloneServerDoes()
+    {
+        await using var worker = await WorkerSide.StartAsync();
+        await using var standalone = await StandaloneSide.StartAsync();
+
+        var viaWorker = await ScenarioAsync(worker);
+        var viaStandalone = await ScenarioAsync(standalone);
+
+        Assert.Equal(viaStandalone.Select(s => s.ToString()), viaWorker.Select(s => s.ToString()));
+        // Each function answered at least once with success and, where the contract has errors, once with one.
+        foreach (var function in FunctionCatalog.Http)
+        {
+            Assert.Contains(viaWorker, s => s.Function == function.Name && s.Status < 300);
+            if (function.Name is not ("OpenApi" or "ResetPasswordPage"))
+            {
+                Assert.Contains(viaWorker, s => s.Function == function.Name && s.Status >= 400);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task AMalformedQueueMessageMakesTheFunctionThrow()
+    {
+        await using var worker = await WorkerSide.StartAsync();
+        var function = Assert.Single(FunctionCatalog.Queue);
+        var instance = worker.Activate(function.Method.DeclaringType!);
+
+        foreach (var text in new[] { "not json", "{}", """{"requestId":"x","emailKey":"y"}""" })
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => (Task)function.Method.Invoke(instance, [text, CancellationToken.None])!);
+        }
+    }
+
+    /// <summary>One call and its answer, with what varies between runs (ids, keys, instants) left out.</summary>
+    private sealed record Step(string Function, int Status, string Shape)
+    {
+        public override string ToString() => $"{Function} {Status} {Shape}";
+    }
+
+    private static async Task<List<Step>> ScenarioAsync(ISide side)
+    {
+        var steps = new List<Step>();
+        async Task<JsonNode?> Call(string function, int expected, string method, string path, object? body = null, string? key = null, string contentType = "application/json")
+        {
+            var (status, type, text) = await side.SendAsync(method, path, body, key, contentType);
+            Assert.True(expected == status, $"{side.GetType().Name}: {function} {method} {path} answered {status}, expected {expected}: {text}");
+            var json = type?.Contains("json", StringComparison.Ordinal) == true && text.Length > 0 ? JsonNode.Parse(text) : null;
+            steps.Add(new Step(function, status, json is null ? type ?? "" : Shape(json)));
+            return json;
+        }
+
+        const string email = "parity@example.com";
+        const string password = "correct horse battery";
+        await Call("Register", 201, "POST", "/api/auth/register", new { email, password, displayName = "Parity" });
+        await Call("Register", 409, "POST", "/api/auth/register", new { email, password });
+        await Call("Register", 400, "POST", "/api/auth/register", new { email = "nope", password });
+        var session = (string)(await Call("Login", 200, "POST", "/api/auth/login", new { email, password }))!["token"]!["key"]!;
+        await Call("Login", 401, "POST", "/api/auth/login", new { email, password = "wrong horse battery" });
+        await Call("Login", 415, "POST", "/api/auth/login", new { email, password }, contentType: "text/plain");
+        var basic = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{email}:{password}"));
+        await Call("LoginBasic", 200, "GET", "/api/auth/login", key: basic);
+        await Call("LoginBasic", 401, "GET", "/api/auth/login");
+        await Call("Me", 200, "GET", "/api/auth/me", key: "Bearer " + session);
+        await Call("Me", 401, "GET", "/api/auth/me", key: "Bearer afs_api_not-a-key");
+        var apiKey = (await Call("CreateToken", 201, "POST", "/api/tokens", new { label = "ci" }, "Bearer " + session))!["token"]!;
+        await Call("CreateToken", 400, "POST", "/api/tokens", new { label = "" }, "Bearer " + session);
+        await Call("ListTokens", 200, "GET", "/api/tokens", key: "Bearer " + (string)apiKey["key"]!);
+        await Call("ListTokens", 401, "GET", "/api/tokens");
+        await Call("DeleteToken", 204, "DELETE", "/api/tokens/" + (string)apiKey["id"]!, key: "Bearer " + session);
+        await Call("DeleteToken", 404, "DELETE", "/api/tokens/" + (string)apiKey["id"]!, key: "Bearer " + session);
+        await Call("ChangePassword", 400, "POST", "/api/auth/password/change", new { oldPassword = "wrong horse battery", newPassword = "a brand new passphrase" }, "Bearer " + session);
+        await Call("ChangePassword", 204, "POST", "/api/auth/password/change", new { oldPassword = password, newPassword = "a brand new passphrase" }, "Bearer " + session);
+        await Call("Logout", 204, "POST", "/api/auth/logout", key: "Bearer " + session);
+        await Call("Logout", 401, "POST", "/api/auth/logout", key: "Bearer " + session);
+        await Call("RevokeAllTokens", 401, "DELETE", "/api/tokens", key: "Bearer " + session);
+        var second = (string)(await Call("Login", 200, "POST", "/api/auth/login", new { email, password = "a brand new passphrase" }))!["token"]!["key"]!;
+        await Call("RevokeAllTokens", 204, "DELETE", "/api/tokens?keep=current", key: "Bearer " + second);
+        await Call("ForgotPassword", 400, "POST", "/api/auth/password/forgot", new { email = "nope" });
+        await Call("ForgotPassword", 202, "POST", "/api/auth/password/forgot", new { email });
+        var token = await side.ResetTokenAsync();
+        await Call("ResetPassword", 404, "POST", "/api/auth/password/reset", new { token = "afs_rst_unknown", newPassword = "yet another passphrase" });
+        await Call("ResetPassword", 204, "POST", "/api/auth/password/reset", new { token, newPassword = "yet another passphrase" });
+        await Call("ResetPassword", 404, "POST", "/api/auth/password/reset", new { token, newPassword = "yet another passphrase" });
+        await Call("Health", 200, "GET", "/api/health");
+        var outage = side.Probe.FailAt(_ => true, StorageProbe.Outage);
+        await Call("Health", 503, "GET", "/api/health");
+        outage.Stop();
+        await Call("OpenApi", 200, "GET", "/api/openapi.json");
+        await Call("ResetPasswordPage", 200, "GET", "/reset-password");
+        return steps;
+    }
+
+    /// <summary>The JSON's structure, with the values of problem bodies kept (they are fixed by the contract).</summary>
+    private static string Shape(JsonNode node) => node switch
+    {
+        JsonObject o when o.ContainsKey("code") => o.ToJsonString(),
+        JsonObject o => "{" + string.Join(",", o.Select(p => p.Key + ":" + (p.Value is null ? "null" : Shape(p.Value)))) + "}",
+        JsonArray a => "[" + string.Join(",", a.Select(i => i is null ? "null" : Shape(i))) + "]",
+        _ => node.GetValueKind().ToString(),
+    };
+
+    private interface ISide : IAsyncDisposable
+    {
+        StorageProbe Probe { get; }
+
+        Task<(int Status, string? ContentType, string Body)> SendAsync(string method, string pathAndQuery, object? body, string? authorization, string contentType);
+
+        /// <summary>The token of the reset email that the last ForgotPassword led to.</summary>
+        Task<string> ResetTokenAsync();
+    }
+
+    private static async Task<string> TokenFromMailAsync(string directory)
+    {
+        string? file = null;
+        for (var waited = 0; file is null && waited < 300; waited++)
+        {
+            file = Directory.Exists(directory) ? Directory.GetFiles(directory, "*.eml").FirstOrDefault() : null;
+            if (file is null)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        var text = MimeKit.MimeMessage.Load(file ?? throw new TimeoutException($"No email in {directory}.")).TextBody ?? "";
+        return Uri.UnescapeDataString(ResetToken().Match(text).Groups[1].Value);
+    }
+
+    [GeneratedRegex(@"reset-password#token=(\S+)")]
+    private static partial Regex ResetToken();
+
+    /// <summary>The function methods, invoked as the isolated worker invokes them.</summary>
+    private sealed class WorkerSide : ISide
+    {
+        private readonly IHost _host;
+        private readonly IFunctionActivator _activator;
+        private readonly string _mail;
+
+        private WorkerSide(IHost host, StorageProbe probe, string mail)
+        {
+            _host = host;
+            _activator = host.Services.GetRequiredService<IFunctionActivator>();
+            Probe = probe;
+            _mail = mail;
+        }
+
+        public StorageProbe Probe { get; }
+
+        /// <summary>The worker's container, built by the production code, over a fresh set of tables; not connected to any host.</summary>
+        public static async Task<WorkerSide> StartAsync()
+        {
+            var azurite = await Azurite.Shared;
+            var probe = new StorageProbe();
+            var mail = Path.Combine(Path.GetTempPath(), "worker-mail-" + Guid.NewGuid().ToString("N"));
+            var prefix = "w" + Guid.NewGuid().ToString("N")[..12];
+            var builder = FunctionsWorker.CreateBuilder([]);
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["AzureWebJobsStorage"] = azurite.ConnectionString,
+                ["Storage:TablePrefix"] = prefix,
+                ["Storage:QueuePrefix"] = prefix + "-",
+                ["PublicBaseUrl"] = AuthApp.PublicBaseUrl,
+                ["Email:Provider"] = "pickup",
+                ["Email:PickupDirectory"] = mail,
+                ["RateLimits:RegisterPerMinute"] = "1000",
+            });
+            // The test seam the standalone side has too: it sees (and can fail) every storage request.
+            builder.Services.AddSingleton(new StoragePipelinePolicy(probe, Azure.Core.HttpPipelinePosition.PerRetry));
+            var host = builder.Build();
+            // Only the storage initializer of the worker's hosted services runs: the rest would dial the host.
+            await host.Services.GetRequiredService<StorageInitializer>().StartAsync(CancellationToken.None);
+            return new WorkerSide(host, probe, mail);
+        }
+
+        public object Activate(Type type)
+        {
+            var context = new Mock<FunctionContext>();
+            context.SetupGet(c => c.InstanceServices).Returns(_host.Services);
+            context.SetupGet(c => c.CancellationToken).Returns(CancellationToken.None);
+            return _activator.CreateInstance(type, context.Object)!;
+        }
+
+        public async Task<(int Status, string? ContentType, string Body)> SendAsync(string method, string pathAndQuery, object? body, string? authorization, string contentType)
+        {
+            var uri = new Uri("http://localhost" + pathAndQuery);
+            var http = new DefaultHttpContext { RequestServices = _host.Services };
+            var request = http.Request;
+            request.Method = method;
+            request.Scheme = "https";
+            request.Host = new HostString("auth.test.example");
+            request.Path = uri.AbsolutePath;
+            request.QueryString = new QueryString(uri.Query);
+            http.Connection.RemoteIpAddress = IPAddress.Loopback;
+            if (authorization is not null)
+            {
+                request.Headers.Authorization = authorization;
+            }
+
+            if (body is not null)
+            {
+                var bytes = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body);
+                request.Body = new MemoryStream(bytes);
+                request.ContentLength = bytes.Length;
+                request.ContentType = contentType;
+            }
+
+            http.Response.Body = new MemoryStream();
+
+            // The worker's router (functions.metadata routes) picks the function and fills the route values.
+            var function = FunctionCatalog.Http.Single(f => f.Methods.Contains(method) && Matches(f.Route, request));
+            var instance = Activate(function.Method.DeclaringType!);
+            var result = await (Task<IResult>)function.Method.Invoke(instance, [request])!;
+            await result.ExecuteAsync(http);
+
+            http.Response.Body.Position = 0;
+            return (http.Response.StatusCode, http.Response.ContentType, await new StreamReader(http.Response.Body).ReadToEndAsync());
+        }
+
+        private static bool Matches(string route, HttpRequest request)
+        {
+            var values = new RouteValueDictionary();
+            if (!new TemplateMatcher(TemplateParser.Parse(route), []).TryMatch(request.Path, values))
+            {
+                return false;
+            }
+
+            request.RouteValues = values;
+            return true;
+        }
+
+        public async Task<string> ResetTokenAsync()
+        {
+            // The host would deliver the queued message to SendResetEmail; here it is taken off the
+            // real queue and handed to the function the same way.
+            var queues = _host.Services.GetRequiredService<QueueServiceClient>();
+            var queue = queues.GetQueueClient(_host.Services.GetRequiredService<StorageOptions>().QueueName(Auth.Functions.Recovery.ResetQueue.Name));
+            var message = (await queue.ReceiveMessageAsync()).Value ?? throw new InvalidOperationException("ForgotPassword queued nothing.");
+            var function = Assert.Single(FunctionCatalog.Queue);
+            await (Task)function.Method.Invoke(Activate(function.Method.DeclaringType!), [message.Body.ToString(), CancellationToken.None])!;
+            return await TokenFromMailAsync(_mail);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _host.Services.GetRequiredService<StorageInitializer>().StopAsync(CancellationToken.None);
+            _host.Dispose();
+        }
+    }
+
+    /// <summary>The same calls over HTTP to the standalone server.</summary>
+    private sealed class StandaloneSide(AuthApp app) : ISide
+    {
+        public StorageProbe Probe => app.Storage;
+
+        public static async Task<StandaloneSide> StartAsync() =>
+            new(await AuthApp.StartAsync(emailSender: AuthApp.ConfiguredSender, settings: new Dictionary<string, string?> { ["RateLimits:RegisterPerMinute"] = "1000" }));
+
+        public async Task<(int Status, string? ContentType, string Body)> SendAsync(string method, string pathAndQuery, object? body, string? authorization, string contentType)
+        {
+            using var client = app.CreateClient();
+            using var request = new HttpRequestMessage(new HttpMethod(method), pathAndQuery);
+            if (authorization is not null)
+            {
+                request.Headers.TryAddWithoutValidation("Authorization", authorization);
+            }
+
+            if (body is not null)
+            {
+                request.Content = new ByteArrayContent(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body));
+                request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+            }
+
+            using var response = await client.SendAsync(request);
+            return ((int)response.StatusCode, response.Content.Headers.ContentType?.ToString(), await response.Content.ReadAsStringAsync());
+        }
+
+        public Task<string> ResetTokenAsync() => TokenFromMailAsync(app.MailDirectory);
+
+        public ValueTask DisposeAsync() => app.DisposeAsync();
+    }
+}
