@@ -47,7 +47,7 @@ echo "Mail is written to $Email__PickupDirectory (one .eml file per email)."
 echo "Serving on ${ASPNETCORE_URLS:-http://localhost:7071} -- Ctrl-C to stop."
 
 dotnet build functions/Auth.Functions -c Release --nologo -v quiet
-# The output folder is the app root: function.json files and appsettings.json are read from there.
+# The output folder is the app root: host.json (queue settings) and appsettings.json are read from there.
 (cd functions/Auth.Functions/bin/Release/net10.0 && exec dotnet Auth.Functions.dll) &
 app_pid=$!
 wait "$app_pid"

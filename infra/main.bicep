@@ -1,6 +1,6 @@
 targetScope = 'subscription'
 
-metadata description = 'Auth.Functions: the function app (Flex Consumption, custom handler), its storage, identity, monitoring and email.'
+metadata description = 'Auth.Functions: the function app (Flex Consumption, .NET isolated worker), its storage, identity, monitoring and email.'
 
 @minLength(1)
 @maxLength(64)

@@ -1,4 +1,11 @@
 using BenchmarkDotNet.Running;
 
 // dotnet run -c Release --project bench/Auth.Functions.Bench -- --filter '*'   (bench/run.sh does this)
+// dotnet run -c Release --project bench/Auth.Functions.Bench -- compare a=dir b=dir   (bench/compare.sh does this)
+if (args.Length > 0 && args[0] == "compare")
+{
+    return await Auth.Functions.Bench.HostComparison.RunAsync(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Auth.Functions.Bench.KeyValidationBenchmarks).Assembly).Run(args);
+return 0;

@@ -99,10 +99,10 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: instanceMemoryMB
       }
-      // The ASP.NET Core app runs as a custom handler (host.json names the executable).
+      // The app is an isolated-worker .NET app (functions.metadata and worker.config.json in the zip).
       runtime: {
-        name: 'custom'
-        version: '1.0'
+        name: 'dotnet-isolated'
+        version: '10.0'
       }
     }
   }

@@ -79,7 +79,7 @@ public sealed class InfraTests
     }
 
     [Fact]
-    public async Task TheFunctionAppRunsTheCustomHandlerOnFlexConsumptionDeployedWithItsIdentity()
+    public async Task TheFunctionAppRunsTheIsolatedWorkerOnDotNet10OnFlexConsumptionDeployedWithItsIdentity()
     {
         var plan = Assert.Single(await OfTypeAsync("Microsoft.Web/serverfarms"));
         Assert.Equal("FC1", (string?)plan["sku"]!["name"]);
@@ -91,8 +91,8 @@ public sealed class InfraTests
         var properties = site["properties"]!;
         Assert.True((bool)properties["httpsOnly"]!);
         var config = properties["functionAppConfig"]!;
-        Assert.Equal("custom", (string?)config["runtime"]!["name"]);
-        Assert.Equal("1.0", (string?)config["runtime"]!["version"]);
+        Assert.Equal("dotnet-isolated", (string?)config["runtime"]!["name"]);
+        Assert.Equal("10.0", (string?)config["runtime"]!["version"]);
         Assert.Equal("blobContainer", (string?)config["deployment"]!["storage"]!["type"]);
         Assert.Equal("UserAssignedIdentity", (string?)config["deployment"]!["storage"]!["authentication"]!["type"]);
         Assert.Contains("maximumInstanceCount", (string?)config["scaleAndConcurrency"]!["maximumInstanceCount"], StringComparison.Ordinal);
@@ -114,9 +114,16 @@ public sealed class InfraTests
         Assert.Contains("appsettings", (string?)settings["name"], StringComparison.Ordinal);
         var values = settings["properties"]!.AsObject();
 
-        Assert.Equal("managedidentity", (string?)values["AzureWebJobsStorage__credential"]);
-        Assert.NotNull(values["AzureWebJobsStorage__accountName"]);
-        Assert.NotNull(values["AzureWebJobsStorage__clientId"]);
+        // One identity-based connection serves the host and the queue trigger, which names it.
+        var connection = Assert.Single(Auth.Functions.Hosting.FunctionCatalog.Queue).Connection;
+        Assert.Equal("AzureWebJobsStorage", connection);
+        Assert.Equal("managedidentity", (string?)values[connection + "__credential"]);
+        Assert.NotNull(values[connection + "__accountName"]);
+        Assert.Contains("identityClientId", values[connection + "__clientId"]!.ToJsonString(), StringComparison.Ordinal);
+        // The worker's telemetry exporter signs in to Application Insights with the same identity.
+        var telemetryAuth = values["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]!.ToJsonString();
+        Assert.Contains("Authorization=AAD", telemetryAuth, StringComparison.Ordinal);
+        Assert.Contains("identityClientId", telemetryAuth, StringComparison.Ordinal);
         Assert.Equal("acs", (string?)values["Email__Provider"]);
         Assert.NotNull(values["Email__Acs__Endpoint"]);
         Assert.NotNull(values["Email__Acs__ClientId"]);
@@ -206,13 +213,16 @@ public sealed class InfraTests
     }
 
     [Fact]
-    public async Task AzdDeploysWhatPublishBuilds()
+    public async Task AzdBuildsTheFunctionsProjectItselfWithoutACustomHook()
     {
         var azureYaml = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "azure.yaml"));
 
-        Assert.Contains("./publish.sh", azureYaml, StringComparison.Ordinal);
+        Assert.Contains("project: functions/Auth.Functions", azureYaml, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(RepoPaths.Root, "functions", "Auth.Functions", "Auth.Functions.csproj")));
+        Assert.Contains("language: dotnet", azureYaml, StringComparison.Ordinal);
         Assert.Contains("host: function", azureYaml, StringComparison.Ordinal);
-        Assert.Contains("dist: artifacts/functionapp", azureYaml, StringComparison.Ordinal);
+        Assert.DoesNotContain("hooks:", azureYaml, StringComparison.Ordinal);
+        Assert.DoesNotContain("dist:", azureYaml, StringComparison.Ordinal);
         Assert.DoesNotContain("br/public:", string.Concat(Directory.GetFiles(Path.Combine(RepoPaths.Root, "infra"), "*.bicep", SearchOption.AllDirectories).Select(File.ReadAllText)), StringComparison.Ordinal);
     }
 }
