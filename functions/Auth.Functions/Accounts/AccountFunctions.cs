@@ -62,7 +62,7 @@ public sealed class AccountFunctions(
 
     private async Task<IResult> RegisterAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var body = await JsonBody.ReadAsync(request, AppJsonContext.Default.RegisterRequest, cancellationToken);
+        var body = await JsonBody.ReadAsync(request, AccountsJsonContext.Default.RegisterRequest, cancellationToken);
         if (body.Problem is { } problem)
         {
             return problem;
@@ -126,7 +126,7 @@ public sealed class AccountFunctions(
 
     private async Task<IResult> LoginAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var body = await JsonBody.ReadAsync(request, AppJsonContext.Default.LoginRequest, cancellationToken);
+        var body = await JsonBody.ReadAsync(request, AccountsJsonContext.Default.LoginRequest, cancellationToken);
         if (body.Problem is { } problem)
         {
             return problem;
@@ -173,7 +173,7 @@ public sealed class AccountFunctions(
     private async Task<IResult> LogoutAsync(Caller caller, HttpRequest request, CancellationToken cancellationToken)
     {
         await tokens.DeleteAsync(caller.UserId, caller.TokenId, cancellationToken);
-        AuthEvents.TokenRevoked(logger, caller.UserId, caller.TokenId, "logout");
+        TokenEvents.TokenRevoked(logger, caller.UserId, caller.TokenId, "logout");
         return TypedResults.NoContent();
     }
 

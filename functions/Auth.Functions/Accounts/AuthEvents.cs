@@ -24,15 +24,6 @@ public static partial class AuthEvents
     [LoggerMessage(EventId = 1013, Level = LogLevel.Information, Message = "Password hash of user {UserId} upgraded to the current parameters.")]
     public static partial void PasswordRehashed(ILogger logger, string userId);
 
-    [LoggerMessage(EventId = 1020, Level = LogLevel.Information, Message = "Token {TokenId} ({Type}) created for user {UserId}.")]
-    public static partial void TokenCreated(ILogger logger, string userId, string tokenId, string type);
-
-    [LoggerMessage(EventId = 1021, Level = LogLevel.Information, Message = "Token {TokenId} of user {UserId} revoked ({Reason}).")]
-    public static partial void TokenRevoked(ILogger logger, string userId, string tokenId, string reason);
-
-    [LoggerMessage(EventId = 1022, Level = LogLevel.Information, Message = "{Count} tokens of user {UserId} revoked ({Reason}); kept {KeptTokenId}.")]
-    public static partial void TokensRevoked(ILogger logger, string userId, int count, string reason, string? keptTokenId);
-
     [LoggerMessage(EventId = 1030, Level = LogLevel.Information, Message = "Password of user {UserId} changed by token {TokenId}.")]
     public static partial void PasswordChanged(ILogger logger, string userId, string tokenId);
 

@@ -28,7 +28,7 @@ public sealed class ApiDocument
         services.AddSingleton<IHostEnvironment>(new DocumentEnvironment());
         services.AddSingleton<EndpointDataSource>(new FunctionEndpoints.DataSource(FunctionEndpoints.Build()));
         services.AddRouting();
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default));
+        services.ConfigureHttpJsonOptions(o => AppServices.UseFeatureJson(o.SerializerOptions));
         services.AddOpenApi(DocumentName, Configure);
         await using var provider = services.BuildServiceProvider();
         var document = await provider.GetRequiredKeyedService<IOpenApiDocumentProvider>(DocumentName).GetOpenApiDocumentAsync();

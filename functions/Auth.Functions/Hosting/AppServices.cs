@@ -1,9 +1,11 @@
 using Auth.Functions.Accounts;
 using Auth.Functions.Email;
 using Auth.Functions.Http;
+using Auth.Functions.Passwords;
 using Auth.Functions.Purge;
 using Auth.Functions.Recovery;
 using Auth.Functions.Storage;
+using Auth.Functions.Tokens;
 
 namespace Auth.Functions.Hosting;
 
@@ -15,11 +17,15 @@ public static class AppServices
     /// </summary>
     public static IServiceCollection AddAuthFunctions(this IServiceCollection services)
     {
-        // Source-generated JSON, strict about types.
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default));
+        // Source-generated JSON, strict about types: each feature's own shapes.
+        services.ConfigureHttpJsonOptions(o => UseFeatureJson(o.SerializerOptions));
         // Table and queue clients from AzureWebJobsStorage; tables and queues created once, after start-up.
         services.AddStorage();
-        // Users, sessions, API keys, password hashing, login throttling.
+        // Password hashing and the change-password workflow.
+        services.AddPasswords();
+        // Session and API keys: storing, validating, revoking.
+        services.AddTokens();
+        // Users, registration, login and its throttling.
         services.AddAccounts();
         // Forgot/reset password: the reset queue and its worker.
         services.AddRecovery();
@@ -33,5 +39,16 @@ public static class AppServices
         services.AddSingleton<ApiPipeline>();
         services.AddSingleton<ApiDocument>();
         return services;
+    }
+
+    /// <summary>The serializer contexts of every feature, ahead of anything reflection-based.</summary>
+    public static void UseFeatureJson(System.Text.Json.JsonSerializerOptions options)
+    {
+        options.TypeInfoResolverChain.Insert(0, AppJsonContext.Default);
+        options.TypeInfoResolverChain.Insert(1, Accounts.AccountsJsonContext.Default);
+        options.TypeInfoResolverChain.Insert(2, Tokens.TokensJsonContext.Default);
+        options.TypeInfoResolverChain.Insert(3, Passwords.PasswordsJsonContext.Default);
+        options.TypeInfoResolverChain.Insert(4, Recovery.RecoveryJsonContext.Default);
+        options.TypeInfoResolverChain.Insert(5, Health.HealthJsonContext.Default);
     }
 }

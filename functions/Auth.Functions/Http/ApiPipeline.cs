@@ -1,4 +1,3 @@
-using Auth.Functions.Passwords;
 using Auth.Functions.Storage;
 using Microsoft.Net.Http.Headers;
 
@@ -9,13 +8,12 @@ namespace Auth.Functions.Http;
 /// function calls it, whether the Functions worker or the standalone server invoked the function.
 /// In order: security headers, one storage budget for the whole request, the media type, the
 /// per-address limit, storage readiness, then the handler. Failures become problem details:
-/// storage trouble 503 <c>storage_unavailable</c> with <c>Retry-After</c>, a saturated hasher 429,
+/// storage trouble 503 <c>storage_unavailable</c> with <c>Retry-After</c>, a saturated resource (the hasher) 429,
 /// anything else a bare 500; library messages and stack traces go to the log only.
 /// </summary>
 public sealed partial class ApiPipeline(StorageInitializer storage, StorageOptions storageOptions, ClientRateLimiter limiter, ILogger<ApiPipeline> logger)
 {
     private static readonly TimeSpan StorageRetryAfter = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan HashingRetryAfter = TimeSpan.FromSeconds(1);
 
     public async Task<IResult> RunAsync(HttpRequest request, ApiPolicy policy, Func<HttpRequest, CancellationToken, Task<IResult>> handler)
     {
@@ -59,10 +57,10 @@ public sealed partial class ApiPipeline(StorageInitializer storage, StorageOptio
             LogStorageOutage(logger, request.Path, e.GetType().Name);
             return Problems.StorageUnavailable(StorageRetryAfter);
         }
-        catch (HashingBusyException)
+        catch (ServiceBusyException e)
         {
-            LogHashingBusy(logger, request.Path);
-            return Problems.TooManyRequests(HashingRetryAfter);
+            LogBusy(logger, request.Path, e.Message);
+            return Problems.TooManyRequests(e.RetryAfter);
         }
         catch (BadHttpRequestException e)
         {
@@ -97,8 +95,8 @@ public sealed partial class ApiPipeline(StorageInitializer storage, StorageOptio
     [LoggerMessage(EventId = 500, Level = LogLevel.Warning, Message = "Storage unavailable while serving {Path} ({Error}); answered 503.")]
     private static partial void LogStorageOutage(ILogger logger, string path, string error);
 
-    [LoggerMessage(EventId = 501, Level = LogLevel.Warning, Message = "Password hashing saturated while serving {Path}; answered 429.")]
-    private static partial void LogHashingBusy(ILogger logger, string path);
+    [LoggerMessage(EventId = 501, Level = LogLevel.Warning, Message = "Saturated while serving {Path} ({Reason}); answered 429.")]
+    private static partial void LogBusy(ILogger logger, string path, string reason);
 
     [LoggerMessage(EventId = 502, Level = LogLevel.Error, Message = "Unhandled error while serving {Path}.")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string path);

@@ -24,7 +24,7 @@ public sealed class RateLimitOptions
 
 /// <summary>
 /// Per-address limits of this instance, for the anonymous endpoints that create work. Login is
-/// throttled per email in storage instead (<see cref="Accounts.LoginThrottle"/>), across instances.
+/// throttled per email in storage instead (the Accounts feature's login throttle), across instances.
 /// </summary>
 public static class RateLimits
 {

@@ -18,7 +18,7 @@ public sealed class PasswordFunctions(KeyedApi keyed, PasswordChangeService chan
 
     private async Task<IResult> ChangeAsync(Caller caller, HttpRequest request, CancellationToken cancellationToken)
     {
-        var body = await JsonBody.ReadAsync(request, AppJsonContext.Default.ChangePasswordRequest, cancellationToken);
+        var body = await JsonBody.ReadAsync(request, PasswordsJsonContext.Default.ChangePasswordRequest, cancellationToken);
         if (body.Problem is { } problem)
         {
             return problem;

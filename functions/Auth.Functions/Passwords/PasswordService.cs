@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Auth.Functions.Passwords;
 
 /// <summary>No hashing slot freed up in time: the caller answers 429 rather than queueing unbounded work.</summary>
-public sealed class HashingBusyException() : Exception("All password-hashing slots are busy.");
+public sealed class HashingBusyException() : Http.ServiceBusyException("All password-hashing slots are busy.", TimeSpan.FromSeconds(1));
 
 /// <summary>
 /// Every password hash and verification goes through here: NFKC normalisation, a bound on how many

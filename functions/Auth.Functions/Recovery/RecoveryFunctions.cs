@@ -50,7 +50,7 @@ public sealed class RecoveryFunctions(ApiPipeline api, ResetQueue queue, Passwor
 
     private async Task<IResult> ForgotAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var body = await JsonBody.ReadAsync(request, AppJsonContext.Default.ForgotPasswordRequest, cancellationToken);
+        var body = await JsonBody.ReadAsync(request, RecoveryJsonContext.Default.ForgotPasswordRequest, cancellationToken);
         if (body.Problem is { } problem)
         {
             return problem;
@@ -64,12 +64,12 @@ public sealed class RecoveryFunctions(ApiPipeline api, ResetQueue queue, Passwor
         // Same answer and same work for every valid email: always enqueue; the worker drops unknown
         // accounts. Nothing here reads the account, so neither the body nor the timing can reveal it.
         await queue.EnqueueAsync(new ResetRequestMessage(Keys.NewId(), email!.Key), cancellationToken);
-        return TypedResults.Json(new ForgotPasswordResponse(AcceptedMessage), AppJsonContext.Default.ForgotPasswordResponse, statusCode: StatusCodes.Status202Accepted);
+        return TypedResults.Json(new ForgotPasswordResponse(AcceptedMessage), RecoveryJsonContext.Default.ForgotPasswordResponse, statusCode: StatusCodes.Status202Accepted);
     }
 
     private async Task<IResult> ResetAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var body = await JsonBody.ReadAsync(request, AppJsonContext.Default.ResetPasswordRequest, cancellationToken);
+        var body = await JsonBody.ReadAsync(request, RecoveryJsonContext.Default.ResetPasswordRequest, cancellationToken);
         if (body.Problem is { } problem)
         {
             return problem;

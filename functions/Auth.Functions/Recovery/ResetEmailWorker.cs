@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using Auth.Functions.Accounts;
 using Auth.Functions.Email;
-using Auth.Functions.Http;
 using Auth.Functions.Tokens;
 using Microsoft.Extensions.Options;
 
@@ -33,7 +32,7 @@ public sealed partial class ResetEmailWorker(
         ResetRequestMessage? message;
         try
         {
-            message = JsonSerializer.Deserialize(messageText, AppJsonContext.Default.ResetRequestMessage);
+            message = JsonSerializer.Deserialize(messageText, RecoveryJsonContext.Default.ResetRequestMessage);
         }
         catch (JsonException)
         {

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Auth.Functions.Http;
 using Auth.Functions.Storage;
 using Azure.Storage.Queues;
 
@@ -23,5 +22,5 @@ public sealed class ResetQueue(QueueServiceClient queues, StorageOptions storage
     /// <param name="delay">Hidden this long before a worker may take it (null: at once).</param>
     public async Task EnqueueAsync(ResetRequestMessage message, CancellationToken cancellationToken, TimeSpan? delay = null) =>
         await Client.SendMessageAsync(
-            JsonSerializer.Serialize(message, AppJsonContext.Default.ResetRequestMessage), visibilityTimeout: delay, cancellationToken: cancellationToken);
+            JsonSerializer.Serialize(message, RecoveryJsonContext.Default.ResetRequestMessage), visibilityTimeout: delay, cancellationToken: cancellationToken);
 }

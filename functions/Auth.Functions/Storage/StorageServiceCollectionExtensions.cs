@@ -22,6 +22,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<StorageClientPair>().Tables);
         services.AddSingleton(sp => sp.GetRequiredService<StorageClientPair>().Queues);
         services.AddSingleton<AuthTables>();
+        services.AddSingleton<ExpiryIndex>();
         services.AddSingleton<StorageInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());
         return services;

@@ -50,7 +50,7 @@ public sealed partial class RevocationService(UserStore users, TokenStore tokens
         try
         {
             var count = await tokens.DeleteRevokedAsync(userId, generation, keptTokenId, cancellationToken);
-            AuthEvents.TokensRevoked(logger, userId, count, reason, keptTokenId);
+            TokenEvents.TokensRevoked(logger, userId, count, reason, keptTokenId);
         }
         catch (Exception e) when (StorageErrors.IsOutage(e) || e is OperationCanceledException)
         {

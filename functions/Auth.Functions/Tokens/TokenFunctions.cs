@@ -1,4 +1,3 @@
-using Auth.Functions.Accounts;
 using Auth.Functions.Http;
 using Microsoft.Azure.Functions.Worker;
 
@@ -44,7 +43,7 @@ public sealed class TokenFunctions(KeyedApi keyed, TokenStore tokens, Revocation
 
     private async Task<IResult> CreateAsync(Caller caller, HttpRequest request, CancellationToken cancellationToken)
     {
-        var body = await JsonBody.ReadAsync(request, AppJsonContext.Default.CreateTokenRequest, cancellationToken);
+        var body = await JsonBody.ReadAsync(request, TokensJsonContext.Default.CreateTokenRequest, cancellationToken);
         if (body.Problem is { } problem)
         {
             return problem;
@@ -73,7 +72,7 @@ public sealed class TokenFunctions(KeyedApi keyed, TokenStore tokens, Revocation
         }
 
         var (token, key) = await tokens.CreateApiKeyAsync(caller.User, label!, input.Expires?.ToUniversalTime(), cancellationToken);
-        AuthEvents.TokenCreated(logger, caller.UserId, token.TokenId, token.Type);
+        TokenEvents.TokenCreated(logger, caller.UserId, token.TokenId, token.Type);
         return TypedResults.Created(Routes.TokenPath(token.TokenId), new TokenResponse(token.ToDto(key)));
     }
 
@@ -96,7 +95,7 @@ public sealed class TokenFunctions(KeyedApi keyed, TokenStore tokens, Revocation
             return Problems.NotFound();
         }
 
-        AuthEvents.TokenRevoked(logger, caller.UserId, id, "delete");
+        TokenEvents.TokenRevoked(logger, caller.UserId, id, "delete");
         return TypedResults.NoContent();
     }
 

@@ -1,0 +1,16 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Auth.Functions.Accounts;
+
+/// <summary>The accounts feature's JSON, with the options of <see cref="Http.AppJsonContext"/>.</summary>
+[JsonSourceGenerationOptions(
+    JsonSerializerDefaults.Web,
+    NumberHandling = JsonNumberHandling.Strict,
+    UseStringEnumConverter = true)]
+[JsonSerializable(typeof(RegisterRequest))]
+[JsonSerializable(typeof(LoginRequest))]
+[JsonSerializable(typeof(UserResponse))]
+[JsonSerializable(typeof(LoginResponse))]
+[JsonSerializable(typeof(MeResponse))]
+public sealed partial class AccountsJsonContext : JsonSerializerContext;

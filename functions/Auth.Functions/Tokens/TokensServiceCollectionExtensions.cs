@@ -1,0 +1,14 @@
+namespace Auth.Functions.Tokens;
+
+public static class TokensServiceCollectionExtensions
+{
+    /// <summary>Session and API keys: storing, validating (and the keyed pipeline) and revoking them.</summary>
+    public static IServiceCollection AddTokens(this IServiceCollection services)
+    {
+        services.AddSingleton<TokenStore>();
+        services.AddSingleton<RevocationService>();
+        services.AddSingleton<KeyAuthenticator>();
+        services.AddSingleton<KeyedApi>();
+        return services;
+    }
+}
