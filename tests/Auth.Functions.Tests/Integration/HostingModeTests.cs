@@ -16,6 +16,37 @@ public sealed class HostingModeTests
     }
 
     [Fact]
+    public async Task StartedAsTheFunctionsHostStartsAWorkerItDialsTheHostInsteadOfServingOnItsOwn()
+    {
+        // A stand-in for the host's gRPC endpoint: it only records that the worker connected and what it said first.
+        using var host = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        host.Start();
+        var hostPort = ((System.Net.IPEndPoint)host.LocalEndpoint).Port;
+        var standalonePort = LocalProcess.FreePort();
+        await using var app = LocalProcess.Start("dotnet",
+            [AppDll, "--host", "127.0.0.1", "--port", hostPort.ToString(), "--workerId", "w1", "--requestId", "r1",
+             "--functions-uri", $"http://127.0.0.1:{hostPort}/", "--functions-worker-id", "w1", "--functions-request-id", "r1",
+             "--functions-grpc-max-message-length", "2147483647"],
+            new Dictionary<string, string?>
+            {
+                ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{standalonePort}",
+                ["AzureWebJobsStorage"] = (await Azurite.Shared).ConnectionString,
+                ["PublicBaseUrl"] = "https://auth.test.example",
+            },
+            workingDirectory: AppContext.BaseDirectory);
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var connection = await host.AcceptTcpClientAsync(timeout.Token);
+        var preface = new byte[24];
+        await connection.GetStream().ReadExactlyAsync(preface, timeout.Token);
+
+        // HTTP/2 (gRPC) from the worker, and nothing listening where the standalone server would.
+        Assert.Equal("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", System.Text.Encoding.ASCII.GetString(preface));
+        using var other = new HttpClient();
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => other.GetAsync($"http://127.0.0.1:{standalonePort}/api/health"));
+    }
+
+    [Fact]
     public async Task StandaloneItHonoursAspNetCoreUrls()
     {
         var azurite = await Azurite.Shared;
