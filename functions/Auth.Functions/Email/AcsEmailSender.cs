@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Auth.Functions.Storage;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Microsoft.Extensions.Options;
@@ -49,7 +48,7 @@ public sealed class AcsEmailSender : IEmailSender
             // A user-assigned managed identity in Azure; DefaultAzureCredential (developer sign-in) elsewhere.
             credential ??= string.IsNullOrEmpty(_options.Acs.ClientId)
                 ? new Azure.Identity.DefaultAzureCredential()
-                : StorageClients.CreateCredential("managedidentity", _options.Acs.ClientId);
+                : Identity.AzureCredentials.Create(Identity.AzureCredentials.ManagedIdentity, _options.Acs.ClientId);
             authentication = new BearerTokenAuthenticationPolicy(credential, Scope);
         }
 

@@ -69,8 +69,6 @@ public static class FunctionsWorker
             return null;
         }
 
-        return parts.TryGetValue("ClientId", out var clientId) && clientId.Length > 0
-            ? new Azure.Identity.ManagedIdentityCredential(Azure.Identity.ManagedIdentityId.FromUserAssignedClientId(clientId))
-            : new Azure.Identity.ManagedIdentityCredential(Azure.Identity.ManagedIdentityId.SystemAssigned);
+        return Identity.AzureCredentials.Create(Identity.AzureCredentials.ManagedIdentity, parts.GetValueOrDefault("ClientId"));
     }
 }

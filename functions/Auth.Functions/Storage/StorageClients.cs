@@ -1,7 +1,6 @@
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
-using Azure.Identity;
 using Azure.Storage.Queues;
 
 namespace Auth.Functions.Storage;
@@ -57,15 +56,8 @@ public static class StorageClients
                 $"(with '{Setting}__credential=managedidentity' and '{Setting}__clientId') for an identity-based connection.");
         }
 
-        var credential = CreateCredential(section["credential"], section["clientId"]);
+        var credential = Identity.AzureCredentials.Create(section["credential"], section["clientId"]);
         return new(new TableServiceClient(new Uri(tableUri), credential, tableOptions),
                 new QueueServiceClient(new Uri(queueUri), credential, queueOptions));
     }
-
-    public static TokenCredential CreateCredential(string? kind, string? clientId) =>
-        string.Equals(kind, "managedidentity", StringComparison.OrdinalIgnoreCase)
-            ? new ManagedIdentityCredential(string.IsNullOrEmpty(clientId)
-                ? ManagedIdentityId.SystemAssigned
-                : ManagedIdentityId.FromUserAssignedClientId(clientId))
-            : new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = clientId });
 }
