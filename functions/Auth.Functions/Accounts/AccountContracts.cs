@@ -12,3 +12,4 @@ public sealed record UserResponse(UserDto User);
 public sealed record LoginResponse(UserDto User, Tokens.TokenDto Token);
 
 public sealed record MeResponse(UserDto User, Tokens.TokenInfoDto Token);
+public sealed record ChangePasswordRequest(string? OldPassword, string? NewPassword, bool? ResetTokens);

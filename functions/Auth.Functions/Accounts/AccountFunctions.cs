@@ -2,6 +2,7 @@ using Auth.Functions.Http;
 using Auth.Functions.Passwords;
 using Auth.Functions.Storage;
 using Auth.Functions.Tokens;
+using Auth.Functions.Users;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Auth.Functions.Accounts;

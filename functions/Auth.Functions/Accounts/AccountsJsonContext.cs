@@ -13,4 +13,5 @@ namespace Auth.Functions.Accounts;
 [JsonSerializable(typeof(UserResponse))]
 [JsonSerializable(typeof(LoginResponse))]
 [JsonSerializable(typeof(MeResponse))]
+[JsonSerializable(typeof(ChangePasswordRequest))]
 public sealed partial class AccountsJsonContext : JsonSerializerContext;

@@ -1,8 +1,10 @@
+using Auth.Functions.Users;
+
 namespace Auth.Functions.Accounts;
 
 public static class AccountsServiceCollectionExtensions
 {
-    /// <summary>Users, registration, login (sessions) and its throttling.</summary>
+    /// <summary>Registration, login (sessions) and its throttling, and changing a password.</summary>
     public static IServiceCollection AddAccounts(this IServiceCollection services)
     {
         services.AddSingleton(TimeProvider.System);
@@ -14,6 +16,7 @@ public static class AccountsServiceCollectionExtensions
         services.AddSingleton<UserStore>();
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<LoginService>();
+        services.AddSingleton<PasswordChangeService>();
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using Auth.Functions.Passwords;
 using Auth.Functions.Storage;
 using Auth.Functions.Tokens;
+using Auth.Functions.Users;
 using Microsoft.Extensions.Options;
 
 namespace Auth.Functions.Accounts;

@@ -21,11 +21,11 @@ public static class AppServices
         services.ConfigureHttpJsonOptions(o => UseFeatureJson(o.SerializerOptions));
         // Table and queue clients from AzureWebJobsStorage; tables and queues created once, after start-up.
         services.AddStorage();
-        // Password hashing and the change-password workflow.
+        // Password hashing.
         services.AddPasswords();
         // Session and API keys: storing, validating, revoking.
         services.AddTokens();
-        // Users, registration, login and its throttling.
+        // Registration, login and its throttling, changing a password.
         services.AddAccounts();
         // Forgot/reset password: the reset queue and its worker.
         services.AddRecovery();
@@ -47,8 +47,7 @@ public static class AppServices
         options.TypeInfoResolverChain.Insert(0, AppJsonContext.Default);
         options.TypeInfoResolverChain.Insert(1, Accounts.AccountsJsonContext.Default);
         options.TypeInfoResolverChain.Insert(2, Tokens.TokensJsonContext.Default);
-        options.TypeInfoResolverChain.Insert(3, Passwords.PasswordsJsonContext.Default);
-        options.TypeInfoResolverChain.Insert(4, Recovery.RecoveryJsonContext.Default);
-        options.TypeInfoResolverChain.Insert(5, Health.HealthJsonContext.Default);
+        options.TypeInfoResolverChain.Insert(3, Recovery.RecoveryJsonContext.Default);
+        options.TypeInfoResolverChain.Insert(4, Health.HealthJsonContext.Default);
     }
 }

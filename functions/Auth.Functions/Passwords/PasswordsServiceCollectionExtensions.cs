@@ -2,7 +2,7 @@ namespace Auth.Functions.Passwords;
 
 public static class PasswordsServiceCollectionExtensions
 {
-    /// <summary>Password hashing (bounded, warmed up at start-up) and the change-password workflow.</summary>
+    /// <summary>Password hashing: bounded, and warmed up at start-up.</summary>
     public static IServiceCollection AddPasswords(this IServiceCollection services)
     {
         services.AddOptions<PasswordHashingOptions>().BindConfiguration(PasswordHashingOptions.Section)
@@ -11,7 +11,6 @@ public static class PasswordsServiceCollectionExtensions
                 $"{PasswordHashingOptions.Section}: parameters must be positive and within their Max* caps.").ValidateOnStart();
         services.AddSingleton<IPasswordHasher, Argon2idHasher>();
         services.AddSingleton<PasswordService>();
-        services.AddSingleton<PasswordChangeService>();
         services.AddHostedService<PasswordWarmUp>();
         return services;
     }

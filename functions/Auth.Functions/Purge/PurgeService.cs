@@ -2,6 +2,7 @@ using Auth.Functions.Accounts;
 using Auth.Functions.Recovery;
 using Auth.Functions.Storage;
 using Auth.Functions.Tokens;
+using Auth.Functions.Users;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 

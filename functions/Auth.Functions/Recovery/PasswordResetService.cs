@@ -1,6 +1,7 @@
 using Auth.Functions.Accounts;
 using Auth.Functions.Passwords;
 using Auth.Functions.Tokens;
+using Auth.Functions.Users;
 
 namespace Auth.Functions.Recovery;
 

@@ -1,7 +1,7 @@
-using Auth.Functions.Accounts;
 using Auth.Functions.Http;
 using Auth.Functions.Storage;
 using Auth.Functions.Tokens;
+using Auth.Functions.Users;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Auth.Functions.Recovery;

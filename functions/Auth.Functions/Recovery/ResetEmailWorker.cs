@@ -4,6 +4,7 @@ using System.Text.Json;
 using Auth.Functions.Accounts;
 using Auth.Functions.Email;
 using Auth.Functions.Tokens;
+using Auth.Functions.Users;
 using Microsoft.Extensions.Options;
 
 namespace Auth.Functions.Recovery;

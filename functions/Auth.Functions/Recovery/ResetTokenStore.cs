@@ -1,6 +1,6 @@
-using Auth.Functions.Accounts;
 using Auth.Functions.Storage;
 using Auth.Functions.Tokens;
+using Auth.Functions.Users;
 using Azure;
 using Azure.Data.Tables;
 

@@ -1,8 +1,8 @@
 using System.Net.Http.Headers;
 using System.Text;
-using Auth.Functions.Accounts;
 using Auth.Functions.Http;
 using Auth.Functions.Storage;
+using Auth.Functions.Users;
 
 namespace Auth.Functions.Tokens;
 

@@ -1,5 +1,5 @@
-using Auth.Functions.Accounts;
 using Auth.Functions.Storage;
+using Auth.Functions.Users;
 
 namespace Auth.Functions.Tokens;
 

@@ -98,7 +98,7 @@ public sealed class AuthApp : WebApplicationFactory<Program>
 
     /// <summary>The user's row as stored now.</summary>
     public async Task<UserEntity> UserAsync(string userId) =>
-        await Services.GetRequiredService<Auth.Functions.Accounts.UserStore>().GetAsync(userId, CancellationToken.None)
+        await Services.GetRequiredService<Auth.Functions.Users.UserStore>().GetAsync(userId, CancellationToken.None)
             ?? throw new InvalidOperationException($"No user {userId}.");
 
     /// <summary>The hash count once the start-up dummy hash exists, so a test can assert "no further hash".</summary>

@@ -4,6 +4,7 @@ using System.Text;
 using Auth.Functions.Accounts;
 using Auth.Functions.Storage;
 using Auth.Functions.Tests.Infrastructure;
+using Auth.Functions.Users;
 using Azure.Data.Tables;
 
 namespace Auth.Functions.Tests.Integration;

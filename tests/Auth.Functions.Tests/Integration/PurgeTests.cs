@@ -90,7 +90,7 @@ public sealed class PurgeTests
         await using var app = await AuthApp.StartAsync(clock);
         await app.Api().RegisterAsync("complete@example.com", "correct horse battery");
         // What a crash between the index insert and the user insert leaves behind.
-        var orphanKey = Auth.Functions.Accounts.EmailAddress.KeyOf("orphan@example.com");
+        var orphanKey = Auth.Functions.Users.EmailAddress.KeyOf("orphan@example.com");
         var expiry = app.Services.GetRequiredService<ExpiryIndex>();
         await expiry.AddAsync(clock.GetUtcNow() + TimeSpan.FromMinutes(2), ExpiryKind.EmailIndex, orphanKey, "", CancellationToken.None);
         await app.Tables.Emails.AddEntityAsync(new EmailIndexEntity { PartitionKey = orphanKey, RowKey = "", UserId = Auth.Functions.Tokens.Keys.NewId(), Created = clock.GetUtcNow() });

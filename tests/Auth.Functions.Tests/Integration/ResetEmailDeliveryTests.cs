@@ -63,7 +63,7 @@ public sealed class ResetEmailDeliveryTests
         await using var app = await AuthApp.StartAsync();
         var (email, _, _, _) = await app.Api().NewUserAsync();
         var worker = app.Services.GetRequiredService<ResetEmailWorker>();
-        var message = new ResetRequestMessage(Auth.Functions.Tokens.Keys.NewId(), Auth.Functions.Accounts.EmailAddress.KeyOf(email));
+        var message = new ResetRequestMessage(Auth.Functions.Tokens.Keys.NewId(), Auth.Functions.Users.EmailAddress.KeyOf(email));
 
         Assert.Equal("sent", await worker.ProcessAsync(message, CancellationToken.None));
         Assert.Equal("already-sent", await worker.ProcessAsync(message, CancellationToken.None));
@@ -78,7 +78,7 @@ public sealed class ResetEmailDeliveryTests
         await using var app = await AuthApp.StartAsync(emailSender: sender);
         var (email, _, _, _) = await app.Api().NewUserAsync();
         var worker = app.Services.GetRequiredService<ResetEmailWorker>();
-        var message = new ResetRequestMessage(Auth.Functions.Tokens.Keys.NewId(), Auth.Functions.Accounts.EmailAddress.KeyOf(email));
+        var message = new ResetRequestMessage(Auth.Functions.Tokens.Keys.NewId(), Auth.Functions.Users.EmailAddress.KeyOf(email));
 
         await Assert.ThrowsAsync<EmailSendException>(() => worker.ProcessAsync(message, CancellationToken.None));
         Assert.Equal("sent", await worker.ProcessAsync(message, CancellationToken.None));

@@ -43,17 +43,17 @@ public sealed class StorageOutageTests
 
         // The cut really happened between the writes: an index row, and no user behind it.
         var (users, indexed, tokenOwners) = await DumpAsync(app.Tables);
-        var cutKey = Auth.Functions.Accounts.EmailAddress.KeyOf("cut@example.com");
+        var cutKey = Auth.Functions.Users.EmailAddress.KeyOf("cut@example.com");
         Assert.True(indexed.ContainsKey(cutKey));
         Assert.False(users.ContainsKey(indexed[cutKey]));
         // Nothing half-created grants anything: every user has its index row, every key its user.
-        Assert.All(users, u => Assert.Equal(u.Key, indexed[Auth.Functions.Accounts.EmailAddress.KeyOf(u.Value)]));
+        Assert.All(users, u => Assert.Equal(u.Key, indexed[Auth.Functions.Users.EmailAddress.KeyOf(u.Value)]));
         Assert.All(tokenOwners, owner => Assert.True(users.ContainsKey(owner), $"token without user {owner}"));
         await (await api.PostAsync("/api/auth/login", new { email = "cut@example.com", password = "correct horse battery" }))
             .ShouldBeProblem(HttpStatusCode.Unauthorized, "invalid_credentials");
 
         // The orphan is reclaimed once it is clearly not a registration in flight.
-        clock.Advance(Auth.Functions.Accounts.UserStore.OrphanAge);
+        clock.Advance(Auth.Functions.Users.UserStore.OrphanAge);
         await api.NewUserAsync("cut@example.com");
     }
 

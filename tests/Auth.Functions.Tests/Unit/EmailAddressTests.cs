@@ -1,4 +1,4 @@
-using Auth.Functions.Accounts;
+using Auth.Functions.Users;
 
 namespace Auth.Functions.Tests.Unit;
 

@@ -1,8 +1,9 @@
 using Auth.Functions.Http;
+using Auth.Functions.Passwords;
 using Auth.Functions.Tokens;
 using Microsoft.Azure.Functions.Worker;
 
-namespace Auth.Functions.Passwords;
+namespace Auth.Functions.Accounts;
 
 /// <summary>ChangePassword (forgot/reset live with the recovery feature).</summary>
 public sealed class PasswordFunctions(KeyedApi keyed, PasswordChangeService change)
@@ -18,7 +19,7 @@ public sealed class PasswordFunctions(KeyedApi keyed, PasswordChangeService chan
 
     private async Task<IResult> ChangeAsync(Caller caller, HttpRequest request, CancellationToken cancellationToken)
     {
-        var body = await JsonBody.ReadAsync(request, PasswordsJsonContext.Default.ChangePasswordRequest, cancellationToken);
+        var body = await JsonBody.ReadAsync(request, AccountsJsonContext.Default.ChangePasswordRequest, cancellationToken);
         if (body.Problem is { } problem)
         {
             return problem;

@@ -1,7 +1,8 @@
-using Auth.Functions.Accounts;
+using Auth.Functions.Passwords;
 using Auth.Functions.Tokens;
+using Auth.Functions.Users;
 
-namespace Auth.Functions.Passwords;
+namespace Auth.Functions.Accounts;
 
 public abstract record PasswordChangeOutcome
 {

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Auth.Functions.Accounts;
+namespace Auth.Functions.Users;
 
 /// <summary>
 /// An email as the service uses it: <see cref="Display"/> is what the user typed (trimmed),

@@ -2,7 +2,7 @@ using Auth.Functions.Storage;
 using Azure;
 using Azure.Data.Tables;
 
-namespace Auth.Functions.Accounts;
+namespace Auth.Functions.Users;
 
 public enum CreateUserOutcome
 {
@@ -137,7 +137,7 @@ public sealed class UserStore(AuthTables tables, ExpiryIndex expiry, TimeProvide
     }
 
     /// <summary>
-    /// The revocation barrier (see <see cref="Tokens.Revocation"/>): bumps the generation, names the
+    /// The revocation barrier (see the Tokens feature's Revocation): bumps the generation, names the
     /// kept key and, when given, sets the new password hash, in one write that succeeds only if the
     /// row is unchanged since <paramref name="user"/> was read. Null when it changed meanwhile.
     /// </summary>

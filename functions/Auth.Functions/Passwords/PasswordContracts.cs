@@ -1,3 +1,0 @@
-namespace Auth.Functions.Passwords;
-
-public sealed record ChangePasswordRequest(string? OldPassword, string? NewPassword, bool? ResetTokens);
