@@ -3,6 +3,7 @@ using Auth.Functions.Recovery;
 using Auth.Functions.Storage;
 using Auth.Functions.Tokens;
 using Auth.Functions.Users;
+using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 
@@ -17,9 +18,11 @@ public sealed record PurgeResult(int Sessions, int ApiKeys, int ResetTokens, int
 
 /// <summary>
 /// Deletes what has expired by reading only the expiry-index partitions that are due, so its work
-/// grows with the number of expired items, not with the number stored. Each target is re-read and
-/// deleted only if it is really due (ETag-guarded), and an index row is dropped only after its
-/// target is handled: two overlapping runs, or a run cut off half-way, leave nothing wrong behind.
+/// grows with the number of expired items, not with the number stored. A session or API key whose
+/// hour has passed is deleted without being read (its expiry never changes); every other target, one
+/// that can be renewed or whose due instant is within the current hour, is re-read and deleted only
+/// if it is really due (ETag-guarded). An index row is dropped only after its target is handled: two
+/// overlapping runs, or a run cut off half-way, leave nothing wrong behind.
 /// </summary>
 public sealed class PurgeService(AuthTables tables, ExpiryIndex expiry, TimeProvider clock, IOptions<LoginThrottleOptions> loginThrottle)
 {
@@ -49,9 +52,11 @@ public sealed class PurgeService(AuthTables tables, ExpiryIndex expiry, TimeProv
     {
         var deletes = new List<PendingDelete>();
         var done = new List<ExpiryEntity>();
-        foreach (var index in chunk)
+        // The targets of a chunk are looked at concurrently: they are independent rows.
+        var decisions = await Task.WhenAll(chunk.Select(index => HandleAsync(index, now, counts, cancellationToken)));
+        foreach (var (index, decision) in chunk.Zip(decisions))
         {
-            switch (await HandleAsync(index, now, counts, cancellationToken))
+            switch (decision)
             {
                 case PendingDelete delete:
                     deletes.Add(delete);
@@ -93,7 +98,10 @@ public sealed class PurgeService(AuthTables tables, ExpiryIndex expiry, TimeProv
         var (kind, partition, row) = ExpiryIndex.Parse(index.RowKey);
         var (due, delete) = kind switch
         {
-            ExpiryKind.Token => await TokenDueAsync(partition, row, now, counts, cancellationToken),
+            // A key's expiry never changes: once its whole hour has passed it is due, unread.
+            ExpiryKind.Session or ExpiryKind.ApiKey when string.CompareOrdinal(index.PartitionKey, ExpiryIndex.BucketOf(now)) < 0 =>
+                (null, new PendingDelete(tables.Users, new TableEntity(partition, row) { ETag = ETag.All }, () => _ = kind == ExpiryKind.Session ? counts.Sessions++ : counts.ApiKeys++)),
+            ExpiryKind.Token or ExpiryKind.Session or ExpiryKind.ApiKey => await TokenDueAsync(partition, row, now, counts, cancellationToken),
             ExpiryKind.Reset => await ResetDueAsync(partition, row, now, counts, cancellationToken),
             ExpiryKind.EmailIndex => await EmailIndexDueAsync(partition, now, counts, cancellationToken),
             _ => await ThrottleDueAsync(partition, row, now, counts, cancellationToken),
@@ -110,7 +118,7 @@ public sealed class PurgeService(AuthTables tables, ExpiryIndex expiry, TimeProv
 
         // Not due yet (a re-minted reset, a counter still in use, the current hour's bucket):
         // make sure it is indexed where it falls due, then this row can go unless it is that row.
-        counts.Deferred++;
+        Interlocked.Increment(ref counts.Deferred);
         if (ExpiryIndex.BucketOf(due.Value) == index.PartitionKey)
         {
             return false;

@@ -6,8 +6,12 @@ namespace Auth.Functions.Storage;
 /// <summary>What an expiry-index row points at.</summary>
 public enum ExpiryKind
 {
-    /// <summary>A session or API key with an expiry (users table).</summary>
+    /// <summary>A session or API key with an expiry, indexed before the kinds below existed: read to be told apart.</summary>
     Token,
+    /// <summary>A session key (users table). Its expiry never changes.</summary>
+    Session,
+    /// <summary>An API key with an expiry (users table). Its expiry never changes.</summary>
+    ApiKey,
     /// <summary>A reset token (resets table).</summary>
     Reset,
     /// <summary>An email index row to check for a missing user (emails table).</summary>
@@ -34,6 +38,8 @@ public sealed class ExpiryIndex(AuthTables tables)
         var kind = parts[0] switch
         {
             "tok" => ExpiryKind.Token,
+            "ses" => ExpiryKind.Session,
+            "api" => ExpiryKind.ApiKey,
             "rst" => ExpiryKind.Reset,
             "eml" => ExpiryKind.EmailIndex,
             "thr" => ExpiryKind.Throttle,
@@ -52,6 +58,8 @@ public sealed class ExpiryIndex(AuthTables tables)
     private static string Code(ExpiryKind kind) => kind switch
     {
         ExpiryKind.Token => "tok",
+        ExpiryKind.Session => "ses",
+        ExpiryKind.ApiKey => "api",
         ExpiryKind.Reset => "rst",
         ExpiryKind.EmailIndex => "eml",
         _ => "thr",

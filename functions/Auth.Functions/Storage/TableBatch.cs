@@ -9,6 +9,9 @@ public static class TableBatch
     /// <summary>An entity group transaction holds at most 100 operations, all in one partition.</summary>
     public const int MaxOperations = 100;
 
+    /// <summary>Requests one call keeps in flight at once (partitions are deleted concurrently).</summary>
+    public const int MaxConcurrentRequests = 16;
+
     /// <summary>
     /// Deletes the rows, each guarded by its own ETag (<see cref="ETag.All"/> for an unconditional
     /// delete), grouped by partition, 100 per transaction. A transaction is all-or-nothing, so a
@@ -18,35 +21,37 @@ public static class TableBatch
     public static async Task<List<T>> DeleteAsync<T>(TableClient table, IEnumerable<T> rows, CancellationToken cancellationToken)
         where T : class, ITableEntity
     {
-        var deleted = new List<T>();
-        foreach (var partition in rows.GroupBy(r => r.PartitionKey))
+        var deleted = new System.Collections.Concurrent.ConcurrentBag<T>();
+        // Partitions are independent: their transactions (or single deletes) go out concurrently.
+        var chunks = rows.GroupBy(r => r.PartitionKey).SelectMany(p => p.DistinctBy(r => r.RowKey).Chunk(MaxOperations));
+        await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentRequests, CancellationToken = cancellationToken }, async (chunk, ct) =>
         {
-            foreach (var chunk in partition.DistinctBy(r => r.RowKey).Chunk(MaxOperations))
+            if (chunk.Length > 1 && await TryTransactionAsync(table, chunk, ct))
             {
-                if (chunk.Length > 1 && await TryTransactionAsync(table, chunk, cancellationToken))
-                {
-                    deleted.AddRange(chunk);
-                    continue;
-                }
-
                 foreach (var row in chunk)
                 {
-                    try
+                    deleted.Add(row);
+                }
+
+                return;
+            }
+
+            foreach (var row in chunk)
+            {
+                try
+                {
+                    var response = await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, row.ETag, ct);
+                    if (response.Status != 404)
                     {
-                        var response = await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, row.ETag, cancellationToken);
-                        if (response.Status != 404)
-                        {
-                            deleted.Add(row);
-                        }
-                    }
-                    catch (RequestFailedException e) when (e.Status is 404 or 412)
-                    {
+                        deleted.Add(row);
                     }
                 }
+                catch (RequestFailedException e) when (e.Status is 404 or 412)
+                {
+                }
             }
-        }
-
-        return deleted;
+        });
+        return [.. deleted];
     }
 
     private static async Task<bool> TryTransactionAsync<T>(TableClient table, T[] chunk, CancellationToken cancellationToken)

@@ -45,7 +45,7 @@ public sealed class TokenStore(AuthTables tables, ExpiryIndex expiry, TimeProvid
         };
         if (expires is { } due)
         {
-            await expiry.AddAsync(due, ExpiryKind.Token, userId, entity.RowKey, cancellationToken);
+            await expiry.AddAsync(due, kind == KeyKind.Session ? ExpiryKind.Session : ExpiryKind.ApiKey, userId, entity.RowKey, cancellationToken);
         }
 
         await tables.Users.AddEntityAsync(entity, cancellationToken);

@@ -8,6 +8,12 @@ namespace Auth.Functions.Tests.Infrastructure;
 /// <summary>One storage request as the probe saw it: method, path (with the table or queue name) and body.</summary>
 public sealed record StorageRequest(string Method, string Path, string Body)
 {
+    /// <summary>A point read or write of one row: <c>/{account}/{table}(PartitionKey='…',RowKey='…')</c>.</summary>
+    public bool IsPointOperation => Path.Contains("(PartitionKey=", StringComparison.Ordinal);
+
+    /// <summary>The row key a point operation addresses, or null.</summary>
+    public string? RowKey => IsPointOperation ? Path.Split("RowKey='")[1].TrimEnd(')').TrimEnd('\'') : null;
+
     /// <summary>A request to a table whose name ends with <paramref name="table"/> (tables carry the test's prefix).</summary>
     public bool IsTo(string table) => Path.TrimStart('/').Split('/').ElementAtOrDefault(1)?.Split('(')[0].EndsWith(table, StringComparison.Ordinal) == true;
 
@@ -32,6 +38,11 @@ public sealed class StorageProbe : HttpPipelinePolicy
 
     /// <summary>Table requests sent so far: what request handling costs, without the queue listener's polling.</summary>
     public int TableRequests => Volatile.Read(ref _tableRequests);
+
+    private volatile System.Collections.Concurrent.ConcurrentQueue<StorageRequest>? _recording;
+
+    /// <summary>Every storage request from now on, in order (each try counts), until the next call.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<StorageRequest> Record() => _recording = new();
 
     /// <summary>Holds the next matching request until the gate is released.</summary>
     public Gate PauseAt(Func<StorageRequest, bool> match)
@@ -58,6 +69,7 @@ public sealed class StorageProbe : HttpPipelinePolicy
     {
         Interlocked.Increment(ref _requests);
         var request = Describe(message);
+        _recording?.Enqueue(request);
         if (request.IsTable)
         {
             Interlocked.Increment(ref _tableRequests);

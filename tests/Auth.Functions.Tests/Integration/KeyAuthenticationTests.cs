@@ -72,6 +72,24 @@ public sealed class KeyAuthenticationTests
     }
 
     [Fact]
+    public async Task AKeyCheckIsTwoPointReadsAndNoQuery()
+    {
+        await using var app = await AuthApp.StartAsync();
+        var (_, _, session, userId) = await app.Api().NewUserAsync();
+        await (await app.Api(session).GetAsync("/api/auth/me")).ShouldBe(HttpStatusCode.OK); // the first use writes lastUsed
+
+        var recorded = app.Storage.Record();
+        await (await app.Api(session).GetAsync("/api/auth/me")).ShouldBe(HttpStatusCode.OK);
+
+        var requests = recorded.Where(r => r.IsTable).ToList();
+        Assert.Equal(2, requests.Count);
+        Assert.All(requests, r => Assert.Equal("GET", r.Method));
+        Assert.All(requests, r => Assert.True(r.IsPointOperation, $"not a point read: {r.Path}"));
+        Assert.Equal(["tok-", "user"], requests.Select(r => r.RowKey![..4]).Order());
+        Assert.All(requests, r => Assert.Contains($"PartitionKey='{userId}'", r.Path, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task BasicWithEmailAndKeyIsAcceptedWhereverBearerIs()
     {
         await using var app = await AuthApp.StartAsync();

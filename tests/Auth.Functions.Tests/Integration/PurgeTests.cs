@@ -148,6 +148,33 @@ public sealed class PurgeTests
     }
 
     [Fact]
+    public async Task KeysWhoseHourHasPassedAreDeletedUnreadAndKeysDueThisHourAreReadFirst()
+    {
+        var clock = AuthApp.NewClock(); // 09:00
+        await using var app = await AuthApp.StartAsync(clock);
+        var (_, _, _, userId) = await app.Api().NewUserAsync();
+        var tokens = app.Services.GetRequiredService<Auth.Functions.Tokens.TokenStore>();
+        var user = await app.UserAsync(userId);
+        var past = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            past.Add((await tokens.CreateApiKeyAsync(user, $"past {i}", clock.GetUtcNow().AddMinutes(10), CancellationToken.None)).Entity.RowKey);
+        }
+
+        var current = (await tokens.CreateApiKeyAsync(user, "this hour", clock.GetUtcNow().AddHours(1).AddMinutes(20), CancellationToken.None)).Entity.RowKey;
+        clock.Advance(TimeSpan.FromHours(1).Add(TimeSpan.FromMinutes(30))); // 10:30: the 09:xx hour is over, 10:20 has passed within this one
+
+        var recorded = app.Storage.Record();
+        var result = await PurgeAsync(app);
+
+        Assert.Equal(4, result.ApiKeys);
+        var reads = recorded.Where(r => r.Method == "GET" && r.IsPointOperation).Select(r => r.RowKey).ToList();
+        Assert.DoesNotContain(reads, r => past.Contains(r!));
+        Assert.Contains(current, reads);
+        Assert.DoesNotContain(await RowsAsync(app.Tables.Users, userId), r => past.Contains(r) || r == current);
+    }
+
+    [Fact]
     public async Task OverlappingRunsAndARunCutOffHalfWayLeaveNothingWrong()
     {
         var clock = AuthApp.NewClock();

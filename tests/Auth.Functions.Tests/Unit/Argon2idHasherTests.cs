@@ -45,8 +45,40 @@ public sealed class Argon2idHasherTests
         Assert.Equal(PasswordVerification.SucceededRehashNeeded, Hasher().Verify(weak, "an old password!"));
     }
 
-    // libsodium (through Sodium.Core) is the independent implementation: a different code base from
-    // the app's Isopoh, meeting it only at the standard (RFC 9106 Argon2id, PHC string format).
+    // The app computes with libsodium (p = 1) and keeps Isopoh for p > 1: two code bases that meet only at
+    // the standard (RFC 9106 Argon2id, PHC strings). Each must verify the other's hashes, both ways.
+
+    [Fact]
+    public void LibsodiumHashesVerifyWithIsopohAndIsopohHashesWithLibsodium()
+    {
+        var password = System.Text.Encoding.UTF8.GetBytes("interop pässword 🔑");
+        var wrong = System.Text.Encoding.UTF8.GetBytes("interop pässword 🔒");
+
+        var bySodium = Libsodium.HashArgon2id(password, 2, 19456);
+        var byIsopoh = IsopohArgon2.Hash(password, 2, 19456, 1);
+
+        Assert.StartsWith("$argon2id$v=19$m=19456,t=2,p=1$", bySodium, StringComparison.Ordinal);
+        Assert.StartsWith("$argon2id$v=19$m=19456,t=2,p=1$", byIsopoh, StringComparison.Ordinal);
+        Assert.True(IsopohArgon2.Verify(bySodium, password, 1));
+        Assert.False(IsopohArgon2.Verify(bySodium, wrong, 1));
+        Assert.True(Libsodium.Verify(byIsopoh, password));
+        Assert.False(Libsodium.Verify(byIsopoh, wrong));
+    }
+
+    [Fact]
+    public void WithSeveralLanesIsopohHashesAndVerifies()
+    {
+        var hasher = Hasher(new PasswordHashingOptions { Parallelism = 2, MemoryKiB = 19456 });
+        var hash = hasher.Hash("a multi-lane password");
+
+        Assert.StartsWith("$argon2id$v=19$m=19456,t=2,p=2$", hash, StringComparison.Ordinal);
+        Assert.Equal(PasswordVerification.Succeeded, hasher.Verify(hash, "a multi-lane password"));
+        Assert.Equal(PasswordVerification.Failed, hasher.Verify(hash, "a multi-lane passworD"));
+        // The default (p = 1) hasher verifies it too, through Isopoh.
+        Assert.Equal(PasswordVerification.Succeeded, Hasher().Verify(hash, "a multi-lane password"));
+    }
+
+    // Sodium.Core is a third party's wrapper of libsodium, used here only as an outside check of the strings.
     private const long Passes = 3; // Sodium.Core's wrapper refuses fewer; t=3 is above the baseline, so it verifies as is.
     private const int MemoryBytes = 19456 * 1024;
 
