@@ -93,13 +93,4 @@ public class PurgeScalingBenchmarks
 
     [GlobalCleanup]
     public Task CleanupAsync() => _azurite.DisposeAsync().AsTask();
-
-    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
-    {
-        private DateTimeOffset _now = start;
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
-    }
 }

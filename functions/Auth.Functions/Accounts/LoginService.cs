@@ -36,16 +36,19 @@ public sealed class LoginService(
     {
         // Keyed by the normalised email whether or not an account exists: throttling is identical for both.
         var emailKey = EmailAddress.KeyOf(EmailAddress.NormalizeLoosely(email));
-        var attempt = await throttle.TryBeginAsync(emailKey, cancellationToken);
+        // The attempt is counted, and the user row read, at the same time: both finish before any hashing.
+        // The session is stamped with this row's generation: a reset or revocation that lands after
+        // this read, while the password is being checked, kills the session it is about to mint.
+        var counting = throttle.TryBeginAsync(emailKey, cancellationToken);
+        var reading = users.FindByEmailAsync(emailKey, cancellationToken);
+        await Task.WhenAll(counting, reading);
+        var (attempt, user) = (await counting, await reading);
         if (attempt.Wait is { } wait)
         {
             AuthEvents.LoginThrottled(logger, AuthEvents.UnknownUser, Math.Ceiling(wait.TotalSeconds));
             return new LoginOutcome.Throttled(wait);
         }
 
-        // The session is stamped with this row's generation: a reset or revocation that lands after
-        // this read, while the password is being checked, kills the session it is about to mint.
-        var user = await users.FindByEmailAsync(emailKey, cancellationToken);
         var verification = await passwords.VerifyAsync(user?.PasswordHash, password, cancellationToken);
         if (user is null || verification == PasswordVerification.Failed)
         {
@@ -55,7 +58,8 @@ public sealed class LoginService(
             return new LoginOutcome.InvalidCredentials();
         }
 
-        await throttle.ResetAsync(emailKey, cancellationToken);
+        // Clearing the count and minting the session are independent writes: they go out together.
+        var clearing = throttle.ResetAsync(emailKey, cancellationToken);
         if (verification == PasswordVerification.SucceededRehashNeeded)
         {
             var upgraded = await passwords.HashAsync(password, cancellationToken);
@@ -66,7 +70,9 @@ public sealed class LoginService(
             }
         }
 
-        var (token, key) = await tokens.CreateSessionAsync(user, sessions.Value.Lifetime, cancellationToken);
+        var minting = tokens.CreateSessionAsync(user, sessions.Value.Lifetime, cancellationToken);
+        await Task.WhenAll(clearing, minting);
+        var (token, key) = await minting;
         AuthEvents.LoginSucceeded(logger, user.PartitionKey, token.TokenId);
         return new LoginOutcome.Success(user, token, key);
     }

@@ -26,17 +26,20 @@ public sealed record PurgeResult(int Sessions, int ApiKeys, int ResetTokens, int
 /// </summary>
 public sealed class PurgeService(AuthTables tables, ExpiryIndex expiry, TimeProvider clock, IOptions<LoginThrottleOptions> loginThrottle)
 {
+    /// <summary>Index rows handled together: one page of the index query (its deletes then fill whole transactions).</summary>
+    private const int ChunkSize = 1000;
+
     public async Task<PurgeResult> RunAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var counts = new Counts();
-        var chunk = new List<ExpiryEntity>(TableBatch.MaxOperations);
+        var chunk = new List<ExpiryEntity>(ChunkSize);
         var filter = TableClient.CreateQueryFilter($"PartitionKey le {ExpiryIndex.BucketOf(now)}");
         await foreach (var index in tables.Expiry.QueryAsync<ExpiryEntity>(filter, cancellationToken: cancellationToken))
         {
             counts.Read++;
             chunk.Add(index);
-            if (chunk.Count == TableBatch.MaxOperations)
+            if (chunk.Count == ChunkSize)
             {
                 await ProcessChunkAsync(chunk, now, counts, cancellationToken);
                 chunk.Clear();
@@ -52,8 +55,12 @@ public sealed class PurgeService(AuthTables tables, ExpiryIndex expiry, TimeProv
     {
         var deletes = new List<PendingDelete>();
         var done = new List<ExpiryEntity>();
-        // The targets of a chunk are looked at concurrently: they are independent rows.
-        var decisions = await Task.WhenAll(chunk.Select(index => HandleAsync(index, now, counts, cancellationToken)));
+        // The targets of a chunk are looked at concurrently (bounded): they are independent rows.
+        var decisions = new object[chunk.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, chunk.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = TableBatch.MaxConcurrentRequests, CancellationToken = cancellationToken },
+            async (i, ct) => decisions[i] = await HandleAsync(chunk[i], now, counts, ct));
         foreach (var (index, decision) in chunk.Zip(decisions))
         {
             switch (decision)

@@ -1,0 +1,231 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Auth.Functions.Passwords;
+using Auth.Functions.Purge;
+using Auth.Functions.Storage;
+using Auth.Functions.Tests.Infrastructure;
+using Auth.Functions.Tokens;
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Auth.Functions.Bench;
+
+/// <summary>
+/// The paired load benchmark of bench/load.sh: in one run, against one fresh Azurite, the app's
+/// standalone server measured next to the physical floor of the same work (issue #10's targets):
+/// key checks against the same two point reads issued raw, logins against cores ÷ one hash, the
+/// server's peak RSS under 200 concurrent logins, and the purge against raw batched deletes.
+/// Every phase is bounded by its duration; everything targets 127.0.0.1.
+/// </summary>
+public static class LoadBenchmark
+{
+    private const string Password = "correct horse battery";
+
+    public static async Task<int> RunAsync(string appDir, TimeSpan phase)
+    {
+        await using var azurite = await Azurite.StartAsync(persistent: false);
+        var prefix = "l" + Guid.NewGuid().ToString("N")[..12];
+        var port = LocalProcess.FreePort();
+        await using var app = LocalProcess.Start("dotnet", [Path.Combine(appDir, "Auth.Functions.dll")], new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["Storage__TablePrefix"] = prefix,
+            ["Storage__QueuePrefix"] = prefix + "-",
+            ["PublicBaseUrl"] = "https://auth.example.com",
+            ["Email__PickupDirectory"] = Path.Combine(Path.GetTempPath(), prefix),
+            ["RateLimits__RegisterPerMinute"] = "100000",
+            ["Logging__LogLevel__Default"] = "Warning",
+        }, workingDirectory: appDir);
+        using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        {
+            BaseAddress = new Uri($"http://127.0.0.1:{port}"),
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+        await LocalProcess.WaitForPortAsync(port, TimeSpan.FromSeconds(60), () => app.Output);
+
+        Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {RuntimeInfo()}; phases of {phase.TotalSeconds:F0} s; {DateTime.UtcNow:yyyy-MM-dd}");
+        Console.WriteLine();
+
+        // Users: one per login caller, so the per-email throttle never stands between callers.
+        var users = new List<(string Email, string Key, string UserId, string TokenId)>();
+        await Parallel.ForEachAsync(Enumerable.Range(0, 200), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, ct) =>
+        {
+            var email = $"load{i}@example.com";
+            (await http.PostAsJsonAsync("/api/auth/register", new { email, password = Password }, ct)).EnsureSuccessStatusCode();
+            var login = await (await http.PostAsJsonAsync("/api/auth/login", new { email, password = Password }, ct)).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonNode>(ct);
+            lock (users)
+            {
+                users.Add((email, (string)login!["token"]!["key"]!, (string)login["user"]!["id"]!, (string)login["token"]!["id"]!));
+            }
+        });
+
+        // 1. Key checks against the raw floor: the same two point reads, issued together, on the same rows.
+        var storage = new StorageOptions { TablePrefix = prefix };
+        var tables = new AuthTables(new TableServiceClient(azurite.ConnectionString), storage);
+        var me = users[0];
+        Console.WriteLine("| key check | callers | floor req/s | app req/s | ratio | floor p50 / p99 ms | app p50 / p99 ms | p99 ratio |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var callers in new[] { 1, 16, 64 })
+        {
+            var floor = await LoadAsync(callers, phase, async _ =>
+            {
+                var token = tables.Users.GetEntityAsync<TableEntity>(me.UserId, TokenEntity.RowKeyFor(me.TokenId));
+                var owner = tables.Users.GetEntityAsync<TableEntity>(me.UserId, UserEntity.Row);
+                await Task.WhenAll(token, owner);
+                return 200;
+            });
+            var served = await LoadAsync(callers, phase, async _ =>
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, "/api/auth/me");
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", me.Key);
+                using var response = await http.SendAsync(request);
+                return (int)response.StatusCode;
+            });
+            Console.WriteLine($"| `GET /api/auth/me` | {callers} | {floor.PerSecond:F0} | {served.PerSecond:F0} | {served.PerSecond / floor.PerSecond:F2} " +
+                $"| {floor.P50:F2} / {floor.P99:F2} | {served.P50:F2} / {served.P99:F2} | {served.P99 / floor.P99:F2} |{served.Problems}");
+        }
+
+        // 2. Logins against cores ÷ one hash, the hash timed here, now, with the shipped hasher and parameters.
+        var hasher = new Argon2idHasher(Options.Create(new PasswordHashingOptions()));
+        var stored = hasher.Hash(Password);
+        var hashTimes = Enumerable.Range(0, 15).Select(_ =>
+        {
+            var clock = Stopwatch.StartNew();
+            hasher.Verify(stored, Password);
+            return clock.Elapsed.TotalMilliseconds;
+        }).Order().ToList();
+        var hashMs = hashTimes[hashTimes.Count / 2];
+        var limit = Environment.ProcessorCount * 1000 / hashMs;
+        Console.WriteLine();
+        Console.WriteLine($"One hash (verify, m=19 MiB, t=2, p=1, libsodium): median {hashMs:F1} ms of 15, so the limit is {Environment.ProcessorCount} cores ÷ {hashMs:F1} ms = {limit:F1} logins/s.");
+        Console.WriteLine();
+        Console.WriteLine("| login | callers | logins/s | ratio to limit | p50 / p99 ms | 429 | 5xx |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+        var rssBefore = Rss(app.Id, "VmRSS");
+        foreach (var callers in new[] { 2, 8, 32, 200 })
+        {
+            var result = await LoadAsync(callers, phase, async caller =>
+            {
+                var user = users[caller % users.Count];
+                using var response = await http.PostAsJsonAsync("/api/auth/login", new { email = user.Email, password = Password });
+                return (int)response.StatusCode;
+            });
+            Console.WriteLine($"| `POST /api/auth/login` | {callers} | {result.PerSecond:F1} | {result.PerSecond / limit:F2} | {result.P50:F0} / {result.P99:F0} | {result.Count(429)} | {result.ServerErrors} |");
+        }
+
+        // The 200-caller phase was the last: the peak since start-up includes it.
+        Console.WriteLine();
+        Console.WriteLine($"App RSS: {rssBefore / 1024:F0} MB before the logins, peak {Rss(app.Id, "VmHWM") / 1024:F0} MB (VmHWM, after 200 concurrent logins).");
+        await app.TerminateAsync(TimeSpan.FromSeconds(10));
+
+        // 3. The purge against Azurite's raw batched delete of the same number of rows in the same layout.
+        Console.WriteLine();
+        await PurgeAsync(azurite.ConnectionString);
+        return 0;
+    }
+
+    private static async Task PurgeAsync(string connectionString)
+    {
+        const int Users = 100, KeysPerUser = 20;
+        var storage = new StorageOptions { TablePrefix = "p" + Guid.NewGuid().ToString("N")[..12] };
+        var clients = StorageClients.Create(new ConfigurationBuilder().AddInMemoryCollection([new("AzureWebJobsStorage", connectionString)]).Build(), storage);
+        var tables = new AuthTables(clients.Tables, storage);
+        foreach (var table in tables.All)
+        {
+            await table.CreateIfNotExistsAsync();
+        }
+
+        var clock = new ManualClock(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
+        var expiry = new ExpiryIndex(tables);
+        var tokens = new TokenStore(tables, expiry, clock);
+        var purge = new PurgeService(tables, expiry, clock, Options.Create(new Accounts.LoginThrottleOptions()));
+        var owners = Enumerable.Range(0, Users).Select(_ => new UserEntity { PartitionKey = Keys.NewId() }).ToList();
+        await Parallel.ForEachAsync(Enumerable.Range(0, Users * KeysPerUser), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+            await tokens.CreateApiKeyAsync(owners[i % Users], "expiring", clock.GetUtcNow().AddMinutes(30), ct));
+        clock.Advance(TimeSpan.FromHours(2));
+
+        var purgeClock = Stopwatch.StartNew();
+        var result = await purge.RunAsync(CancellationToken.None);
+        var purged = result.ApiKeys / purgeClock.Elapsed.TotalSeconds;
+        if (result.ApiKeys != Users * KeysPerUser)
+        {
+            throw new InvalidOperationException($"The purge deleted {result.ApiKeys} keys, not {Users * KeysPerUser}.");
+        }
+
+        // The floor: the same number of rows, in the same partitions, deleted in one transaction per
+        // partition, as many partitions at once as the purge uses.
+        var raw = tables.Users;
+        var rows = owners.SelectMany(o => Enumerable.Range(0, KeysPerUser).Select(_ => new TableEntity(o.PartitionKey, "raw-" + Keys.NewId()))).ToList();
+        await Parallel.ForEachAsync(rows.GroupBy(r => r.PartitionKey), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (g, ct) =>
+            await raw.SubmitTransactionAsync(g.Select(r => new TableTransactionAction(TableTransactionActionType.Add, r)), ct));
+        var rawClock = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(rows.GroupBy(r => r.PartitionKey), new ParallelOptions { MaxDegreeOfParallelism = TableBatch.MaxConcurrentRequests }, async (g, ct) =>
+            await raw.SubmitTransactionAsync(g.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All)), ct));
+        var floor = rows.Count / rawClock.Elapsed.TotalSeconds;
+
+        Console.WriteLine("| purge | rows | floor deletes/s | purge deletes/s | ratio |");
+        Console.WriteLine("|---|---:|---:|---:|---:|");
+        Console.WriteLine($"| {Users * KeysPerUser} expired API keys of {Users} users | {rows.Count} | {floor:F0} | {purged:F0} | {purged / floor:F2} |");
+        Console.WriteLine($"(The purge also read {result.IndexRowsRead} index rows and deleted them: the floor deletes only the keys.)");
+    }
+
+    private sealed record LoadResult(double PerSecond, double P50, double P99, Dictionary<int, int> Statuses)
+    {
+        public int Count(int status) => Statuses.GetValueOrDefault(status);
+
+        public int ServerErrors => Statuses.Where(s => s.Key >= 500).Sum(s => s.Value);
+
+        public string Problems => Statuses.Keys.Any(k => k != 200)
+            ? " other answers: " + string.Join(", ", Statuses.Where(s => s.Key != 200).Select(s => $"{s.Key}×{s.Value}"))
+            : "";
+    }
+
+    /// <summary>Calls from <paramref name="callers"/> loops for <paramref name="duration"/>: answers of 200 per second, and latencies.</summary>
+    private static async Task<LoadResult> LoadAsync(int callers, TimeSpan duration, Func<int, Task<int>> call)
+    {
+        var latencies = new List<double>[callers];
+        var statuses = new Dictionary<int, int>();
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, callers).Select(async caller =>
+        {
+            var mine = latencies[caller] = [];
+            while (clock.Elapsed < duration)
+            {
+                var started = clock.Elapsed;
+                int status;
+                try
+                {
+                    status = await call(caller);
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException or RequestFailedException)
+                {
+                    status = 599;
+                }
+
+                mine.Add((clock.Elapsed - started).TotalMilliseconds);
+                lock (statuses)
+                {
+                    statuses[status] = statuses.GetValueOrDefault(status) + 1;
+                }
+            }
+        }));
+        var elapsed = clock.Elapsed.TotalSeconds;
+        var all = latencies.SelectMany(l => l).Order().ToList();
+        return new LoadResult(statuses.GetValueOrDefault(200) / elapsed, Percentile(all, 0.50), Percentile(all, 0.99), statuses);
+    }
+
+    private static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
+
+    /// <summary>A field of /proc/{pid}/status, in KiB.</summary>
+    private static double Rss(int pid, string field) =>
+        File.ReadLines($"/proc/{pid}/status").Where(l => l.StartsWith(field + ":", StringComparison.Ordinal))
+            .Select(l => double.Parse(l.Split(':')[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture)).Single();
+
+    private static string RuntimeInfo() =>
+        $"{System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}";
+}
