@@ -53,7 +53,10 @@ public sealed class LoginThrottle(AuthTables tables, ExpiryIndex expiry, TimePro
     {
         for (var attempt = 0; attempt < MaxConflicts; attempt++)
         {
-            var entity = await GetAsync(emailKey, cancellationToken);
+            // Most emails have no counter: the first try inserts one without reading (one round trip);
+            // if a counter exists the insert conflicts, and the next try reads it.
+            var optimistic = attempt == 0;
+            var entity = optimistic ? null : await GetAsync(emailKey, cancellationToken);
             var now = clock.GetUtcNow();
             var failures = entity is null || IsForgotten(entity, now) ? 0 : entity.Failures;
             if (failures >= _options.FreeAttempts && entity!.LastFailure + DelayFor(failures) - now is var wait && wait > TimeSpan.Zero)
@@ -78,6 +81,10 @@ public sealed class LoginThrottle(AuthTables tables, ExpiryIndex expiry, TimePro
                 }
 
                 return new LoginAttempt(entity.Failures, null);
+            }
+            catch (RequestFailedException e) when (optimistic && StorageErrors.IsConflict(e))
+            {
+                // There is a counter: read it on the next try, at once.
             }
             catch (RequestFailedException e) when (StorageErrors.IsConflict(e) || StorageErrors.IsPreconditionFailed(e) || StorageErrors.IsNotFound(e))
             {

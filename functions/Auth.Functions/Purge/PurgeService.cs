@@ -34,6 +34,8 @@ public sealed class PurgeService(AuthTables tables, ExpiryIndex expiry, TimeProv
         var now = clock.GetUtcNow();
         var counts = new Counts();
         var chunk = new List<ExpiryEntity>(ChunkSize);
+        // One chunk is handled while the query reads the next page: reading and deleting overlap.
+        var inFlight = Task.CompletedTask;
         var filter = TableClient.CreateQueryFilter($"PartitionKey le {ExpiryIndex.BucketOf(now)}");
         await foreach (var index in tables.Expiry.QueryAsync<ExpiryEntity>(filter, cancellationToken: cancellationToken))
         {
@@ -41,11 +43,13 @@ public sealed class PurgeService(AuthTables tables, ExpiryIndex expiry, TimeProv
             chunk.Add(index);
             if (chunk.Count == ChunkSize)
             {
-                await ProcessChunkAsync(chunk, now, counts, cancellationToken);
-                chunk.Clear();
+                await inFlight;
+                inFlight = ProcessChunkAsync(chunk, now, counts, cancellationToken);
+                chunk = new List<ExpiryEntity>(ChunkSize);
             }
         }
 
+        await inFlight;
         await ProcessChunkAsync(chunk, now, counts, cancellationToken);
         return new PurgeResult(counts.Sessions, counts.ApiKeys, counts.Resets, counts.Orphans, counts.Throttles, counts.Deferred, counts.Read);
     }
