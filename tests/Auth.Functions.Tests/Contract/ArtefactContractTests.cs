@@ -52,6 +52,8 @@ public sealed class ArtefactContractTests(Artefact artefact) : IClassFixture<Art
         }
 
         Assert.Contains(names, n => n.StartsWith(".azurefunctions/", StringComparison.Ordinal) && n.EndsWith(".dll", StringComparison.Ordinal));
+        // The native Argon2id the app hashes with, for the platform it runs on.
+        Assert.Contains("libsodium.so", names);
 
         using var worker = JsonDocument.Parse(zip.GetEntry("worker.config.json")!.Open());
         var description = worker.RootElement.GetProperty("description");
