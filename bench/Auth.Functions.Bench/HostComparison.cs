@@ -115,29 +115,17 @@ public static class HostComparison
     /// <summary>Requests per second answered 200, by <paramref name="workers"/> loops for <paramref name="duration"/>.</summary>
     private static async Task<double> LoadAsync(HttpClient http, int workers, TimeSpan duration, Func<HttpRequestMessage> request)
     {
-        var ok = 0;
-        var failed = 0;
-        var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, workers).Select(async _ =>
+        var result = await LoadBenchmark.LoadAsync(workers, duration, async _ =>
         {
-            while (clock.Elapsed < duration)
-            {
-                using var response = await http.SendAsync(request());
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    Interlocked.Increment(ref ok);
-                }
-                else
-                {
-                    Interlocked.Increment(ref failed);
-                }
-            }
-        }));
-        if (failed > 0)
+            using var message = request();
+            using var response = await http.SendAsync(message);
+            return (int)response.StatusCode;
+        });
+        if (result.Problems.Length > 0)
         {
-            Console.WriteLine($"  ({failed} answers were not 200)");
+            Console.WriteLine($"  ({result.Problems.Trim()})");
         }
 
-        return ok / clock.Elapsed.TotalSeconds;
+        return result.PerSecond;
     }
 }

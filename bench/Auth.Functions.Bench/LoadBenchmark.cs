@@ -196,7 +196,7 @@ public static class LoadBenchmark
         return rows.Count / clock.Elapsed.TotalSeconds;
     }
 
-    private sealed record LoadResult(double PerSecond, double P50, double P99, Dictionary<int, int> Statuses)
+    internal sealed record LoadResult(double PerSecond, double P50, double P99, Dictionary<int, int> Statuses)
     {
         public int Count(int status) => Statuses.GetValueOrDefault(status);
 
@@ -208,7 +208,7 @@ public static class LoadBenchmark
     }
 
     /// <summary>Calls from <paramref name="callers"/> loops for <paramref name="duration"/>: answers of 200 per second, and latencies.</summary>
-    private static async Task<LoadResult> LoadAsync(int callers, TimeSpan duration, Func<int, Task<int>> call)
+    internal static async Task<LoadResult> LoadAsync(int callers, TimeSpan duration, Func<int, Task<int>> call)
     {
         var latencies = new List<double>[callers];
         var statuses = new Dictionary<int, int>();

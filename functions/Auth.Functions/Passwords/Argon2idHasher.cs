@@ -10,7 +10,8 @@ namespace Auth.Functions.Passwords;
 /// Argon2id with parameter caps on verification. libsodium computes every hash with one lane (the
 /// default, p = 1): it runs about three times faster than Isopoh and allocates only the Argon2 memory
 /// (bench/RESULTS.md). Isopoh remains for what libsodium cannot do: hashing with p &gt; 1 when so
-/// configured, and verifying stored hashes with p &gt; 1 or of the argon2d variant.
+/// configured, and verifying stored hashes with p &gt; 1, of the argon2d variant, or longer than
+/// libsodium's 128-byte string buffer (a long hash output from another implementation).
 /// </summary>
 public sealed class Argon2idHasher(IOptions<PasswordHashingOptions> options) : IPasswordHasher
 {
@@ -45,7 +46,7 @@ public sealed class Argon2idHasher(IOptions<PasswordHashingOptions> options) : I
         var passwordBytes = Encoding.UTF8.GetBytes(password);
         try
         {
-            var matches = stored.Parallelism == 1 && stored.Algorithm != "argon2d"
+            var matches = stored.Parallelism == 1 && stored.Algorithm != "argon2d" && Libsodium.Fits(encodedHash)
                 ? Libsodium.Verify(encodedHash, passwordBytes)
                 : IsopohArgon2.Verify(encodedHash, passwordBytes, stored.Parallelism);
             if (!matches)

@@ -34,6 +34,9 @@ internal static partial class Libsodium
         return System.Text.Encoding.ASCII.GetString(encoded[..encoded.IndexOf((byte)0)]);
     }
 
+    /// <summary>Whether libsodium can read the string: ASCII, and shorter than its 128-byte buffer.</summary>
+    public static bool Fits(string encodedHash) => encodedHash.Length < StringBytes && System.Text.Ascii.IsValid(encodedHash);
+
     /// <summary>Whether <paramref name="password"/> matches an <c>$argon2i$</c> or <c>$argon2id$</c> PHC string with p = 1.</summary>
     public static bool Verify(string encodedHash, ReadOnlySpan<byte> password)
     {

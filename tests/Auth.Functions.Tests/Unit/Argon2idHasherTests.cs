@@ -78,6 +78,30 @@ public sealed class Argon2idHasherTests
         Assert.Equal(PasswordVerification.Succeeded, Hasher().Verify(hash, "a multi-lane password"));
     }
 
+    [Fact]
+    public void AStoredHashTooLongForLibsodiumIsVerifiedByIsopoh()
+    {
+        // A 64-byte hash output (another implementation's choice) makes a PHC string over libsodium's 128 bytes.
+        var password = System.Text.Encoding.UTF8.GetBytes("a long-output hash");
+        var config = new Isopoh.Cryptography.Argon2.Argon2Config
+        {
+            Type = Isopoh.Cryptography.Argon2.Argon2Type.HybridAddressing,
+            Version = Isopoh.Cryptography.Argon2.Argon2Version.Nineteen,
+            MemoryCost = 19456,
+            TimeCost = 2,
+            Lanes = 1,
+            Threads = 1,
+            Password = password,
+            Salt = new byte[16],
+            HashLength = 64,
+        };
+        var encoded = Isopoh.Cryptography.Argon2.Argon2.Hash(config);
+
+        Assert.True(encoded.Length >= 128, encoded);
+        Assert.Equal(PasswordVerification.Succeeded, Hasher().Verify(encoded, "a long-output hash"));
+        Assert.Equal(PasswordVerification.Failed, Hasher().Verify(encoded, "a long-output hasH"));
+    }
+
     // Sodium.Core is a third party's wrapper of libsodium, used here only as an outside check of the strings.
     private const long Passes = 3; // Sodium.Core's wrapper refuses fewer; t=3 is above the baseline, so it verifies as is.
     private const int MemoryBytes = 19456 * 1024;
