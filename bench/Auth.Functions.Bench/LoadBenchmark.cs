@@ -156,8 +156,9 @@ public static class LoadBenchmark
 
         var clock = new ManualClock(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
         var expiry = new ExpiryIndex(tables);
-        var tokens = new TokenStore(tables, expiry, clock);
-        var purge = new PurgeService(tables, expiry, clock, Options.Create(new Accounts.LoginThrottleOptions()));
+        var securityEvents = new Auth.Functions.Events.SecurityEvents(tables, expiry, clock, Options.Create(new Auth.Functions.Events.SecurityEventOptions()));
+        var tokens = new TokenStore(tables, expiry, securityEvents, clock);
+        var purge = new PurgeService(tables, expiry, securityEvents, clock, Options.Create(new Accounts.LoginThrottleOptions()));
         var owners = Enumerable.Range(0, Users).Select(_ => new UserEntity { PartitionKey = Keys.NewId() }).ToList();
         await Parallel.ForEachAsync(Enumerable.Range(0, Users * KeysPerUser), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
             await tokens.CreateApiKeyAsync(owners[i % Users], "expiring", clock.GetUtcNow().AddMinutes(30), ct));

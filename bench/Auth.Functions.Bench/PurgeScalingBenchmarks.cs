@@ -43,8 +43,9 @@ public class PurgeScalingBenchmarks
 
         _clock = new ManualClock(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
         var expiry = new ExpiryIndex(_tables);
-        _tokens = new TokenStore(_tables, expiry, _clock);
-        _purge = new PurgeService(_tables, expiry, _clock, Options.Create(new Accounts.LoginThrottleOptions()));
+        var securityEvents = new Auth.Functions.Events.SecurityEvents(_tables, expiry, _clock, Options.Create(new Auth.Functions.Events.SecurityEventOptions()));
+        _tokens = new TokenStore(_tables, expiry, securityEvents, _clock);
+        _purge = new PurgeService(_tables, expiry, securityEvents, _clock, Options.Create(new Accounts.LoginThrottleOptions()));
 
         // Live keys, permanent, spread over 100 users, written in batches.
         var userIds = Enumerable.Range(0, 100).Select(_ => Keys.NewId()).ToArray();

@@ -13,3 +13,16 @@ public sealed record LoginResponse(UserDto User, Tokens.TokenDto Token);
 
 public sealed record MeResponse(UserDto User, Tokens.TokenInfoDto Token);
 public sealed record ChangePasswordRequest(string? OldPassword, string? NewPassword, bool? ResetTokens);
+
+public sealed record SecurityEventDto(
+    string Id,
+    string Type,
+    DateTimeOffset At,
+    string? Ip,
+    string? UserAgent,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? TokenId,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Label);
+
+public sealed record SecurityEventListResponse(
+    IReadOnlyList<SecurityEventDto> Items,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Next);

@@ -14,4 +14,5 @@ namespace Auth.Functions.Accounts;
 [JsonSerializable(typeof(LoginResponse))]
 [JsonSerializable(typeof(MeResponse))]
 [JsonSerializable(typeof(ChangePasswordRequest))]
+[JsonSerializable(typeof(SecurityEventListResponse))]
 public sealed partial class AccountsJsonContext : JsonSerializerContext;

@@ -1,3 +1,4 @@
+using Auth.Functions.Events;
 using Auth.Functions.Passwords;
 using Auth.Functions.Storage;
 using Auth.Functions.Tokens;
@@ -29,6 +30,7 @@ public sealed class LoginService(
     TokenStore tokens,
     PasswordService passwords,
     LoginThrottle throttle,
+    SecurityEvents events,
     IOptions<SessionOptions> sessions,
     ILogger<LoginService> logger)
 {
@@ -52,8 +54,19 @@ public sealed class LoginService(
         var verification = await passwords.VerifyAsync(user?.PasswordHash, password, cancellationToken);
         if (user is null || verification == PasswordVerification.Failed)
         {
-            // Counted already, before the check.
-            await throttle.RecordFailureAsync(emailKey, cancellationToken);
+            // Counted already, before the check. An account's log records the failure, and the failure
+            // that makes throttling engage on it.
+            var recording = Task.CompletedTask;
+            if (user is not null)
+            {
+                recording = events.RecordAsync(events.New(user.PartitionKey, SecurityEventTypes.LoginFailed), cancellationToken);
+                if (attempt.Failures == throttle.FreeAttempts)
+                {
+                    recording = Task.WhenAll(recording, events.RecordAsync(events.New(user.PartitionKey, SecurityEventTypes.LoginThrottled), cancellationToken));
+                }
+            }
+
+            await Task.WhenAll(throttle.RecordFailureAsync(emailKey, cancellationToken), recording);
             AuthEvents.LoginFailed(logger, user?.PartitionKey ?? AuthEvents.UnknownUser, attempt.Failures);
             return new LoginOutcome.InvalidCredentials();
         }

@@ -97,6 +97,9 @@ public sealed class LoginThrottle(AuthTables tables, ExpiryIndex expiry, TimePro
         return new LoginAttempt(_options.FreeAttempts, _options.BaseDelay);
     }
 
+    /// <summary>Failures before back-off: the failure that reaches it makes throttling engage.</summary>
+    public int FreeAttempts => _options.FreeAttempts;
+
     public TimeSpan DelayFor(int failures)
     {
         if (failures < _options.FreeAttempts)

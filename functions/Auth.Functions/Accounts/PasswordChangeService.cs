@@ -1,3 +1,4 @@
+using Auth.Functions.Events;
 using Auth.Functions.Passwords;
 using Auth.Functions.Tokens;
 using Auth.Functions.Users;
@@ -55,8 +56,8 @@ public sealed class PasswordChangeService(
             await throttle.ResetAsync(emailKey, cancellationToken);
             hash ??= await passwords.HashAsync(newPassword, cancellationToken);
             var generation = revokeOthers
-                ? await users.TryRevokeAsync(user, keepTokenId: caller.TokenId, hash, cancellationToken)
-                : await users.TryUpdatePasswordHashAsync(user, hash, passwordChanged: true, cancellationToken) ? user.Generation : null;
+                ? await users.TryRevokeAsync(user, keepTokenId: caller.TokenId, hash, SecurityEventTypes.PasswordChanged, caller.TokenId, cancellationToken)
+                : await users.TryUpdatePasswordHashAsync(user, hash, passwordChanged: true, cancellationToken, SecurityEventTypes.PasswordChanged, caller.TokenId) ? user.Generation : null;
             if (generation is { } committed)
             {
                 AuthEvents.PasswordChanged(logger, user.PartitionKey, caller.TokenId);

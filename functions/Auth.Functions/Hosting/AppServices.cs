@@ -1,5 +1,6 @@
 using Auth.Functions.Accounts;
 using Auth.Functions.Email;
+using Auth.Functions.Events;
 using Auth.Functions.Http;
 using Auth.Functions.Passwords;
 using Auth.Functions.Purge;
@@ -21,6 +22,8 @@ public static class AppServices
         services.ConfigureHttpJsonOptions(o => UseFeatureJson(o.SerializerOptions));
         // Table and queue clients from AzureWebJobsStorage; tables and queues created once, after start-up.
         services.AddStorage();
+        // The per-user security log.
+        services.AddSecurityEvents();
         // Password hashing.
         services.AddPasswords();
         // Session and API keys: storing, validating, revoking.

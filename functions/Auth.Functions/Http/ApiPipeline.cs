@@ -11,7 +11,12 @@ namespace Auth.Functions.Http;
 /// storage trouble 503 <c>storage_unavailable</c> with <c>Retry-After</c>, a saturated resource (the hasher) 429,
 /// anything else a bare 500; library messages and stack traces go to the log only.
 /// </summary>
-public sealed partial class ApiPipeline(StorageInitializer storage, StorageOptions storageOptions, ClientRateLimiter limiter, ILogger<ApiPipeline> logger)
+public sealed partial class ApiPipeline(
+    StorageInitializer storage,
+    StorageOptions storageOptions,
+    ClientRateLimiter limiter,
+    Microsoft.Extensions.Options.IOptions<RateLimitOptions> rateLimits,
+    ILogger<ApiPipeline> logger)
 {
     private static readonly TimeSpan StorageRetryAfter = TimeSpan.FromSeconds(5);
 
@@ -23,6 +28,8 @@ public sealed partial class ApiPipeline(StorageInitializer storage, StorageOptio
 
         // Every storage call of this request, retries included, shares one time budget.
         using var budget = StorageBudget.Start(storageOptions.RequestBudget);
+        // Who asked, for the security log.
+        ClientInfo.Set(ClientInfo.Of(context, rateLimits.Value));
         try
         {
             if (policy.AcceptsJson && !IsJson(request.ContentType))

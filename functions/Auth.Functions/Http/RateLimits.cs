@@ -48,7 +48,14 @@ public static class RateLimits
     /// Entries further left are the client's own word. IPv6 clients are bucketed by /64, since one
     /// host usually holds a whole /64.
     /// </summary>
-    public static string ClientAddress(HttpContext context, RateLimitOptions options)
+    public static string ClientAddress(HttpContext context, RateLimitOptions options) =>
+        ClientIp(context, options) is { } ip ? Bucket(ip) : UnparsableBucket;
+
+    /// <summary>
+    /// The client's address as the request states it: the <c>X-Forwarded-For</c> entry the outermost
+    /// trusted proxy appended, or the connection's remote address. Null when there is neither.
+    /// </summary>
+    public static string? ClientIp(HttpContext context, RateLimitOptions options)
     {
         var proxies = options.TrustedProxies ?? 0;
         if (proxies > 0)
@@ -58,11 +65,13 @@ public static class RateLimits
                 .ToList();
             if (entries.Count >= proxies)
             {
-                return Bucket(entries[^proxies]);
+                return entries[^proxies];
             }
         }
 
-        return context.Connection.RemoteIpAddress is { } remote ? Bucket(remote) : UnparsableBucket;
+        return context.Connection.RemoteIpAddress is { } remote
+            ? (remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote).ToString()
+            : null;
     }
 
     /// <summary>"203.0.113.7", "203.0.113.7:51234", "2001:db8::1", "[2001:db8::1]:443" to a bucket name.</summary>

@@ -14,6 +14,7 @@ public static class Routes
     public const string Login = "api/auth/login";
 
     public const string Me = "api/auth/me";
+    public const string SecurityEvents = "api/auth/events";
     public const string Logout = "api/auth/logout";
     public const string ChangePassword = "api/auth/password/change";
     public const string ForgotPassword = "api/auth/password/forgot";

@@ -18,10 +18,10 @@ public sealed partial class PurgeFunction(PurgeService purge, StorageInitializer
         // The host may fire it right after start-up, before the tables exist.
         await storage.EnsureReadyAsync(cancellationToken);
         var result = await purge.RunAsync(cancellationToken);
-        LogPurged(logger, result.Sessions, result.ApiKeys, result.ResetTokens, result.OrphanEmailRows, result.Throttles, result.Deferred, result.IndexRowsRead);
+        LogPurged(logger, result.Sessions, result.ApiKeys, result.ResetTokens, result.OrphanEmailRows, result.Throttles, result.Events, result.Deferred, result.IndexRowsRead);
     }
 
     [LoggerMessage(EventId = 1060, Level = LogLevel.Information,
-        Message = "Purge: {Sessions} sessions, {ApiKeys} API keys, {ResetTokens} reset tokens, {OrphanEmailRows} orphan email rows, {Throttles} stale counters deleted; {Deferred} not yet due; {IndexRowsRead} index rows read.")]
-    private static partial void LogPurged(ILogger logger, int sessions, int apiKeys, int resetTokens, int orphanEmailRows, int throttles, int deferred, int indexRowsRead);
+        Message = "Purge: {Sessions} sessions, {ApiKeys} API keys, {ResetTokens} reset tokens, {OrphanEmailRows} orphan email rows, {Throttles} stale counters, {Events} security events deleted; {Deferred} not yet due; {IndexRowsRead} index rows read.")]
+    private static partial void LogPurged(ILogger logger, int sessions, int apiKeys, int resetTokens, int orphanEmailRows, int throttles, int events, int deferred, int indexRowsRead);
 }

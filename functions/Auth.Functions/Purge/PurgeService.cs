@@ -1,4 +1,5 @@
 using Auth.Functions.Accounts;
+using Auth.Functions.Events;
 using Auth.Functions.Recovery;
 using Auth.Functions.Storage;
 using Auth.Functions.Tokens;
@@ -9,11 +10,11 @@ using Microsoft.Extensions.Options;
 
 namespace Auth.Functions.Purge;
 
-public sealed record PurgeResult(int Sessions, int ApiKeys, int ResetTokens, int OrphanEmailRows, int Throttles, int Deferred, int IndexRowsRead)
+public sealed record PurgeResult(int Sessions, int ApiKeys, int ResetTokens, int OrphanEmailRows, int Throttles, int Events, int Deferred, int IndexRowsRead)
 {
     public override string ToString() =>
         $"purged {Sessions} sessions, {ApiKeys} API keys, {ResetTokens} reset tokens, {OrphanEmailRows} orphan email rows, " +
-        $"{Throttles} stale counters; {Deferred} not yet due; {IndexRowsRead} index rows read";
+        $"{Throttles} stale counters, {Events} security events past retention; {Deferred} not yet due; {IndexRowsRead} index rows read";
 }
 
 /// <summary>
@@ -24,7 +25,7 @@ public sealed record PurgeResult(int Sessions, int ApiKeys, int ResetTokens, int
 /// if it is really due (ETag-guarded). An index row is dropped only after its target is handled: two
 /// overlapping runs, or a run cut off half-way, leave nothing wrong behind.
 /// </summary>
-public sealed class PurgeService(AuthTables tables, ExpiryIndex expiry, TimeProvider clock, IOptions<LoginThrottleOptions> loginThrottle)
+public sealed class PurgeService(AuthTables tables, ExpiryIndex expiry, SecurityEvents events, TimeProvider clock, IOptions<LoginThrottleOptions> loginThrottle)
 {
     /// <summary>Index rows handled together: one page of the index query (its deletes then fill whole transactions).</summary>
     private const int ChunkSize = 1000;
@@ -51,7 +52,7 @@ public sealed class PurgeService(AuthTables tables, ExpiryIndex expiry, TimeProv
 
         await inFlight;
         await ProcessChunkAsync(chunk, now, counts, cancellationToken);
-        return new PurgeResult(counts.Sessions, counts.ApiKeys, counts.Resets, counts.Orphans, counts.Throttles, counts.Deferred, counts.Read);
+        return new PurgeResult(counts.Sessions, counts.ApiKeys, counts.Resets, counts.Orphans, counts.Throttles, counts.Events, counts.Deferred, counts.Read);
     }
 
     /// <summary>Decides on each target, deletes the due ones in per-partition batches, then drops their index rows.</summary>
@@ -107,6 +108,13 @@ public sealed class PurgeService(AuthTables tables, ExpiryIndex expiry, TimeProv
     private async Task<object> HandleAsync(ExpiryEntity index, DateTimeOffset now, Counts counts, CancellationToken cancellationToken)
     {
         var (kind, partition, row) = ExpiryIndex.Parse(index.RowKey);
+        if (kind == ExpiryKind.Events)
+        {
+            // Indexed at the instant the day's events fall out of retention: all of them go, then the index row.
+            Interlocked.Add(ref counts.Events, await events.DeleteDayAsync(partition, row, cancellationToken));
+            return true;
+        }
+
         var (due, delete) = kind switch
         {
             // A key's expiry never changes: once its whole hour has passed it is due, unread.
@@ -219,6 +227,7 @@ public sealed class PurgeService(AuthTables tables, ExpiryIndex expiry, TimeProv
         public int Resets;
         public int Orphans;
         public int Throttles;
+        public int Events;
         public int Deferred;
         public int Read;
     }

@@ -1,3 +1,4 @@
+using Auth.Functions.Events;
 using Auth.Functions.Storage;
 using Auth.Functions.Tokens;
 using Auth.Functions.Users;
@@ -17,7 +18,7 @@ public enum ResetLookup
 public sealed record ResetCandidate(ResetTokenEntity Reset, UserEntity User);
 
 /// <summary>Reset tokens, in their user's partition of the users table.</summary>
-public sealed class ResetTokenStore(AuthTables tables, UserStore users, ExpiryIndex expiry, TimeProvider clock)
+public sealed class ResetTokenStore(AuthTables tables, UserStore users, ExpiryIndex expiry, SecurityEvents events, TimeProvider clock)
 {
     public async Task<ResetTokenEntity?> GetAsync(string userId, string tokenId, CancellationToken cancellationToken)
     {
@@ -117,12 +118,15 @@ public sealed class ResetTokenStore(AuthTables tables, UserStore users, ExpiryIn
         var (reset, user) = (candidate.Reset, candidate.User);
         var spend = new TableEntity(reset.PartitionKey, reset.RowKey) { [nameof(ResetTokenEntity.State)] = ResetTokenEntity.Used };
         var setPassword = UserStore.RevocationUpdate(user, keepTokenId: null, newPasswordHash, clock.GetUtcNow());
+        var recorded = events.New(user.PartitionKey, SecurityEventTypes.PasswordReset);
+        await events.EnsureIndexedAsync(recorded, cancellationToken);
         try
         {
             await tables.Users.SubmitTransactionAsync(
             [
                 new TableTransactionAction(TableTransactionActionType.UpdateMerge, spend, reset.ETag),
                 new TableTransactionAction(TableTransactionActionType.UpdateMerge, setPassword, user.ETag),
+                new TableTransactionAction(TableTransactionActionType.Add, recorded),
             ], cancellationToken);
             return user.Generation + 1;
         }

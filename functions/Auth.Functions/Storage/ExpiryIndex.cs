@@ -18,6 +18,8 @@ public enum ExpiryKind
     EmailIndex,
     /// <summary>A failed-login or reset-email counter (throttles table).</summary>
     Throttle,
+    /// <summary>One day of one user's security events (users table); the row names the day.</summary>
+    Events,
 }
 
 /// <summary>
@@ -43,6 +45,7 @@ public sealed class ExpiryIndex(AuthTables tables)
             "rst" => ExpiryKind.Reset,
             "eml" => ExpiryKind.EmailIndex,
             "thr" => ExpiryKind.Throttle,
+            "evt" => ExpiryKind.Events,
             _ => throw new FormatException($"Unknown expiry kind in '{rowKey}'."),
         };
         return (kind, parts[1], parts[2]);
@@ -62,6 +65,7 @@ public sealed class ExpiryIndex(AuthTables tables)
         ExpiryKind.ApiKey => "api",
         ExpiryKind.Reset => "rst",
         ExpiryKind.EmailIndex => "eml",
+        ExpiryKind.Events => "evt",
         _ => "thr",
     };
 }

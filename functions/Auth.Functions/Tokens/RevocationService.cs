@@ -1,3 +1,4 @@
+using Auth.Functions.Events;
 using Auth.Functions.Storage;
 using Auth.Functions.Users;
 
@@ -21,7 +22,7 @@ public sealed partial class RevocationService(UserStore users, TokenStore tokens
         {
             // ETag-guarded on the row the caller was validated against: if anything revoked it since,
             // the write fails and the caller is checked again before it may revoke (or keep) anything.
-            if (await users.TryRevokeAsync(user, keep, newPasswordHash: null, cancellationToken) is { } generation)
+            if (await users.TryRevokeAsync(user, keep, newPasswordHash: null, SecurityEventTypes.KeysRevokedAll, caller.TokenId, cancellationToken) is { } generation)
             {
                 await CleanUpAsync(user.PartitionKey, generation, keep, "revoke-all", cancellationToken);
                 return true;

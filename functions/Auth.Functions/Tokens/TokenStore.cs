@@ -1,3 +1,4 @@
+using Auth.Functions.Events;
 using Auth.Functions.Storage;
 using Azure;
 using Azure.Data.Tables;
@@ -5,7 +6,7 @@ using Azure.Data.Tables;
 namespace Auth.Functions.Tokens;
 
 /// <summary>Sessions and API keys, in their owner's partition of the users table.</summary>
-public sealed class TokenStore(AuthTables tables, ExpiryIndex expiry, TimeProvider clock)
+public sealed class TokenStore(AuthTables tables, ExpiryIndex expiry, SecurityEvents events, TimeProvider clock)
 {
     /// <summary>lastUsed is advisory; writing it on every request would double the cost of each call.</summary>
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(5);
@@ -43,12 +44,21 @@ public sealed class TokenStore(AuthTables tables, ExpiryIndex expiry, TimeProvid
             Expires = expires,
             Generation = user.Generation,
         };
-        if (expires is { } due)
-        {
-            await expiry.AddAsync(due, kind == KeyKind.Session ? ExpiryKind.Session : ExpiryKind.ApiKey, userId, entity.RowKey, cancellationToken);
-        }
-
-        await tables.Users.AddEntityAsync(entity, cancellationToken);
+        // A login is recorded as login_succeeded, a creation as key_created, in one transaction with the key.
+        var recorded = kind == KeyKind.Session
+            ? events.New(userId, SecurityEventTypes.LoginSucceeded, tokenId)
+            : events.New(userId, SecurityEventTypes.KeyCreated, tokenId, label);
+        // Both index rows go before what they index, together (each is skipped when not needed).
+        await Task.WhenAll(
+            expires is { } due
+                ? expiry.AddAsync(due, kind == KeyKind.Session ? ExpiryKind.Session : ExpiryKind.ApiKey, userId, entity.RowKey, cancellationToken)
+                : Task.CompletedTask,
+            events.EnsureIndexedAsync(recorded, cancellationToken));
+        await tables.Users.SubmitTransactionAsync(
+        [
+            new TableTransactionAction(TableTransactionActionType.Add, entity),
+            new TableTransactionAction(TableTransactionActionType.Add, recorded),
+        ], cancellationToken);
         return (entity, key);
     }
 
@@ -105,11 +115,24 @@ public sealed class TokenStore(AuthTables tables, ExpiryIndex expiry, TimeProvid
         return tokens;
     }
 
-    /// <summary>Deletes one token of the user. False when the user has no such token.</summary>
+    /// <summary>Deletes one token of the user, recorded as key_revoked in the same transaction. False when the user has no such token.</summary>
     public async Task<bool> DeleteAsync(string userId, string tokenId, CancellationToken cancellationToken)
     {
-        var response = await tables.Users.DeleteEntityAsync(userId, TokenEntity.RowKeyFor(tokenId), ETag.All, cancellationToken);
-        return response.Status != 404;
+        var recorded = events.New(userId, SecurityEventTypes.KeyRevoked, tokenId);
+        await events.EnsureIndexedAsync(recorded, cancellationToken);
+        try
+        {
+            await tables.Users.SubmitTransactionAsync(
+            [
+                new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(userId, TokenEntity.RowKeyFor(tokenId)), ETag.All),
+                new TableTransactionAction(TableTransactionActionType.Add, recorded),
+            ], cancellationToken);
+            return true;
+        }
+        catch (TableTransactionFailedException e) when (e.Status == 404)
+        {
+            return false;
+        }
     }
 
     /// <summary>

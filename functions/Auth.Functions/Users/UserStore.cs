@@ -1,3 +1,4 @@
+using Auth.Functions.Events;
 using Auth.Functions.Storage;
 using Azure;
 using Azure.Data.Tables;
@@ -11,7 +12,7 @@ public enum CreateUserOutcome
 }
 
 /// <summary>Users and the email index. Every call is a point read or a single-entity write.</summary>
-public sealed class UserStore(AuthTables tables, ExpiryIndex expiry, TimeProvider clock)
+public sealed class UserStore(AuthTables tables, ExpiryIndex expiry, SecurityEvents events, TimeProvider clock)
 {
     /// <summary>An index row older than this whose user record never appeared is a crash leftover, not a registration in flight.</summary>
     public static readonly TimeSpan OrphanAge = TimeSpan.FromMinutes(2);
@@ -121,8 +122,12 @@ public sealed class UserStore(AuthTables tables, ExpiryIndex expiry, TimeProvide
         }
     }
 
-    /// <summary>Replaces the password hash only if the user row is unchanged since it was read (ETag).</summary>
-    public async Task<bool> TryUpdatePasswordHashAsync(UserEntity user, string passwordHash, bool passwordChanged, CancellationToken cancellationToken)
+    /// <summary>
+    /// Replaces the password hash only if the user row is unchanged since it was read (ETag). A changed
+    /// password is recorded as <paramref name="eventType"/> in the same transaction.
+    /// </summary>
+    public async Task<bool> TryUpdatePasswordHashAsync(
+        UserEntity user, string passwordHash, bool passwordChanged, CancellationToken cancellationToken, string? eventType = null, string? tokenId = null)
     {
         var update = new TableEntity(user.PartitionKey, user.RowKey)
         {
@@ -133,7 +138,7 @@ public sealed class UserStore(AuthTables tables, ExpiryIndex expiry, TimeProvide
             update[nameof(UserEntity.PasswordChanged)] = clock.GetUtcNow();
         }
 
-        return await TryMergeAsync(update, user.ETag, cancellationToken);
+        return await TryMergeAsync(update, user.ETag, eventType is null ? null : events.New(user.PartitionKey, eventType, tokenId), cancellationToken);
     }
 
     /// <summary>
@@ -141,10 +146,12 @@ public sealed class UserStore(AuthTables tables, ExpiryIndex expiry, TimeProvide
     /// kept key and, when given, sets the new password hash, in one write that succeeds only if the
     /// row is unchanged since <paramref name="user"/> was read. Null when it changed meanwhile.
     /// </summary>
-    public async Task<long?> TryRevokeAsync(UserEntity user, string? keepTokenId, string? newPasswordHash, CancellationToken cancellationToken)
+    /// <remarks>The event (<paramref name="eventType"/>, by <paramref name="tokenId"/>) goes in the same transaction.</remarks>
+    public async Task<long?> TryRevokeAsync(
+        UserEntity user, string? keepTokenId, string? newPasswordHash, string eventType, string? tokenId, CancellationToken cancellationToken)
     {
         var update = RevocationUpdate(user, keepTokenId, newPasswordHash, clock.GetUtcNow());
-        return await TryMergeAsync(update, user.ETag, cancellationToken) ? user.Generation + 1 : null;
+        return await TryMergeAsync(update, user.ETag, events.New(user.PartitionKey, eventType, tokenId), cancellationToken) ? user.Generation + 1 : null;
     }
 
     /// <summary>The merge that bumps the generation; a reset puts it in one transaction with spending its token.</summary>
@@ -165,11 +172,22 @@ public sealed class UserStore(AuthTables tables, ExpiryIndex expiry, TimeProvide
         return update;
     }
 
-    private async Task<bool> TryMergeAsync(TableEntity update, ETag etag, CancellationToken cancellationToken)
+    private async Task<bool> TryMergeAsync(TableEntity update, ETag etag, SecurityEventEntity? @event, CancellationToken cancellationToken)
     {
         try
         {
-            await tables.Users.UpdateEntityAsync(update, etag, TableUpdateMode.Merge, cancellationToken);
+            if (@event is null)
+            {
+                await tables.Users.UpdateEntityAsync(update, etag, TableUpdateMode.Merge, cancellationToken);
+                return true;
+            }
+
+            await events.EnsureIndexedAsync(@event, cancellationToken);
+            await tables.Users.SubmitTransactionAsync(
+            [
+                new TableTransactionAction(TableTransactionActionType.UpdateMerge, update, etag),
+                new TableTransactionAction(TableTransactionActionType.Add, @event),
+            ], cancellationToken);
             return true;
         }
         catch (RequestFailedException e) when (StorageErrors.IsPreconditionFailed(e) || StorageErrors.IsNotFound(e))

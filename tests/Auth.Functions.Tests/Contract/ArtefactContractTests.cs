@@ -26,6 +26,7 @@ public sealed class ArtefactContractTests(Artefact artefact) : IClassFixture<Art
         ("LoginBasic", "httpTrigger", "GET api/auth/login"),
         ("Logout", "httpTrigger", "POST api/auth/logout"),
         ("Me", "httpTrigger", "GET api/auth/me"),
+        ("ListSecurityEvents", "httpTrigger", "GET api/auth/events"),
         ("ChangePassword", "httpTrigger", "POST api/auth/password/change"),
         ("ForgotPassword", "httpTrigger", "POST api/auth/password/forgot"),
         ("ResetPassword", "httpTrigger", "POST api/auth/password/reset"),

@@ -17,7 +17,11 @@ public sealed class PurgeTests
         var filter = partition is null ? null : TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
         await foreach (var row in table.QueryAsync<TableEntity>(filter))
         {
-            rows.Add(row.RowKey);
+            // The security log shares the users' partitions; its own retention is tested on its own.
+            if (!row.RowKey.StartsWith("evt-", StringComparison.Ordinal))
+            {
+                rows.Add(row.RowKey);
+            }
         }
 
         return rows;
@@ -55,8 +59,9 @@ public sealed class PurgeTests
         Assert.Equal(new[] { "tok-" + foreverId, "user" }.Order(), (await RowsAsync(app.Tables.Users, userId)).Order());
         await (await app.Api(forever).GetAsync("/api/auth/me")).ShouldBe(HttpStatusCode.OK);
 
-        // Every index row that pointed at something due is gone; the table is empty of them.
-        Assert.Empty(await RowsAsync(app.Tables.Expiry));
+        // Every index row that pointed at something due is gone: what is left indexes today's security
+        // events, which are kept for 90 days.
+        Assert.All(await RowsAsync(app.Tables.Expiry), r => Assert.StartsWith("evt_", r, StringComparison.Ordinal));
     }
 
     [Fact]

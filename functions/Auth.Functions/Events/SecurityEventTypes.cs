@@ -1,0 +1,14 @@
+namespace Auth.Functions.Events;
+
+/// <summary>The event types of api.md, as they appear in the log.</summary>
+public static class SecurityEventTypes
+{
+    public const string LoginSucceeded = "login_succeeded";
+    public const string LoginFailed = "login_failed";
+    public const string LoginThrottled = "login_throttled";
+    public const string KeyCreated = "key_created";
+    public const string KeyRevoked = "key_revoked";
+    public const string KeysRevokedAll = "keys_revoked_all";
+    public const string PasswordChanged = "password_changed";
+    public const string PasswordReset = "password_reset";
+}

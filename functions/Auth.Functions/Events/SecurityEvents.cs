@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Auth.Functions.Http;
+using Auth.Functions.Storage;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
+
+namespace Auth.Functions.Events;
+
+/// <summary>A page of a user's security log, newest first; <see cref="Next"/> continues it.</summary>
+public sealed record SecurityEventPage(IReadOnlyList<SecurityEventEntity> Items, string? Next);
+
+/// <summary>
+/// The per-user security log. An event is written with the change it records, in one transaction,
+/// wherever the two share the user's partition; the stores take it from <see cref="New"/>. Each day
+/// of a user's events is indexed once for the purge (<see cref="EnsureIndexedAsync"/>), before the
+/// first event of that day is written.
+/// </summary>
+public sealed class SecurityEvents(AuthTables tables, ExpiryIndex expiry, TimeProvider clock, IOptions<SecurityEventOptions> options)
+{
+    public const int MaxPageSize = 100;
+    public const int DefaultPageSize = 50;
+    public const string DayFormat = "yyyyMMdd";
+    private const int MaxLabelLength = 100;
+
+    // Days already indexed by this process, per user: the index write is skipped after the first event of a day.
+    private readonly ConcurrentDictionary<(string UserId, string Day), bool> _indexed = new();
+    private string _today = "";
+
+    /// <summary>An event for <paramref name="userId"/> now, with the current request's client.</summary>
+    public SecurityEventEntity New(string userId, string type, string? tokenId = null, string? label = null)
+    {
+        var now = clock.GetUtcNow();
+        var client = ClientInfo.Current;
+        return new SecurityEventEntity
+        {
+            PartitionKey = userId,
+            RowKey = SecurityEventEntity.RowKeyFor(now, Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(2))),
+            Type = type,
+            At = now,
+            Ip = client?.Ip,
+            UserAgent = client?.UserAgent,
+            TokenId = tokenId,
+            Label = label is { Length: > MaxLabelLength } ? label[..MaxLabelLength] : label,
+        };
+    }
+
+    /// <summary>Writes the day's index row for the purge unless this process already did.</summary>
+    public async Task EnsureIndexedAsync(SecurityEventEntity @event, CancellationToken cancellationToken)
+    {
+        var day = @event.At.UtcDateTime.ToString(DayFormat, CultureInfo.InvariantCulture);
+        if (day != _today)
+        {
+            _indexed.Clear();
+            _today = day;
+        }
+
+        if (_indexed.ContainsKey((@event.PartitionKey, day)))
+        {
+            return;
+        }
+
+        await expiry.AddAsync(DueOf(@event.At.UtcDateTime.Date), ExpiryKind.Events, @event.PartitionKey, day, cancellationToken);
+        _indexed.TryAdd((@event.PartitionKey, day), true);
+    }
+
+    /// <summary>Records an event that goes with no other write.</summary>
+    public async Task RecordAsync(SecurityEventEntity @event, CancellationToken cancellationToken)
+    {
+        await EnsureIndexedAsync(@event, cancellationToken);
+        await tables.Users.AddEntityAsync(@event, cancellationToken);
+    }
+
+    /// <summary>One page of the user's events, newest first, after the event <paramref name="before"/> if given.</summary>
+    public async Task<SecurityEventPage> ListAsync(string userId, int limit, string? before, CancellationToken cancellationToken)
+    {
+        var from = before is null ? SecurityEventEntity.RowPrefix : SecurityEventEntity.RowPrefix + before;
+        var filter = before is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {userId} and RowKey ge {from} and RowKey lt {SecurityEventEntity.RowPrefixEnd}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {userId} and RowKey gt {from} and RowKey lt {SecurityEventEntity.RowPrefixEnd}");
+        var items = new List<SecurityEventEntity>(limit + 1);
+        await foreach (var row in tables.Users.QueryAsync<SecurityEventEntity>(filter, maxPerPage: limit + 1, cancellationToken: cancellationToken))
+        {
+            items.Add(row);
+            if (items.Count > limit)
+            {
+                break;
+            }
+        }
+
+        return items.Count > limit
+            ? new SecurityEventPage(items[..limit], items[limit - 1].Id)
+            : new SecurityEventPage(items, null);
+    }
+
+    /// <summary>When the events of <paramref name="day"/> (UTC midnight) are past retention.</summary>
+    public DateTimeOffset DueOf(DateTime day) => new DateTimeOffset(day, TimeSpan.Zero).AddDays(1) + options.Value.Retention;
+
+    /// <summary>Deletes one user's events of one day (the purge calls this once that day is past retention).</summary>
+    public async Task<int> DeleteDayAsync(string userId, string day, CancellationToken cancellationToken)
+    {
+        var start = new DateTimeOffset(DateTime.ParseExact(day, DayFormat, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), TimeSpan.Zero);
+        // Newest first: the day's last tick has the smallest row key.
+        var low = SecurityEventEntity.RowKeyFor(start.AddDays(1).AddTicks(-1), "");
+        var high = SecurityEventEntity.RowKeyFor(start, "") + "~";
+        var rows = new List<TableEntity>();
+        await foreach (var row in tables.Users.QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {userId} and RowKey ge {low} and RowKey le {high}"), select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            rows.Add(new TableEntity(userId, row.RowKey) { ETag = Azure.ETag.All });
+        }
+
+        return (await TableBatch.DeleteAsync(tables.Users, rows, cancellationToken)).Count;
+    }
+}
