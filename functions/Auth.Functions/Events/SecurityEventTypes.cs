@@ -11,4 +11,5 @@ public static class SecurityEventTypes
     public const string KeysRevokedAll = "keys_revoked_all";
     public const string PasswordChanged = "password_changed";
     public const string PasswordReset = "password_reset";
+    public const string KeyReportedLeaked = "key_reported_leaked";
 }

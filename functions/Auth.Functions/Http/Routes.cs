@@ -23,6 +23,9 @@ public static class Routes
     /// <summary>POST: CreateToken; GET: ListTokens; DELETE: RevokeAllTokens.</summary>
     public const string Tokens = "api/tokens";
 
+    /// <summary>POST: ReportLeakedKeys (anonymous).</summary>
+    public const string ReportLeakedKeys = "api/tokens/revoke";
+
     /// <summary>DELETE: DeleteToken.</summary>
     public const string Token = "api/tokens/{id}";
 

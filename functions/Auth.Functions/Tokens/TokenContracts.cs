@@ -26,3 +26,7 @@ public sealed record TokenInfoDto(
 public sealed record TokenResponse(TokenDto Token);
 
 public sealed record TokenListResponse(IReadOnlyList<TokenInfoDto> Items);
+
+public sealed record ReportLeakedKeysRequest(IReadOnlyList<string>? Keys);
+
+public sealed record ReportLeakedKeysResponse(int Received);

@@ -4,7 +4,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace Auth.Functions.Tokens;
 
 /// <summary>CreateToken, ListTokens, DeleteToken and RevokeAllTokens: the caller's own keys only.</summary>
-public sealed class TokenFunctions(KeyedApi keyed, TokenStore tokens, RevocationService revocation, TimeProvider clock, ILogger<TokenFunctions> logger)
+public sealed class TokenFunctions(ApiPipeline api, KeyedApi keyed, TokenStore tokens, RevocationService revocation, LeakedKeys leaked, TimeProvider clock, ILogger<TokenFunctions> logger)
 {
     public const int MaxLabelLength = 100;
 
@@ -32,6 +32,16 @@ public sealed class TokenFunctions(KeyedApi keyed, TokenStore tokens, Revocation
     [ProblemResponses(401, 404, 503)]
     public Task<IResult> DeleteToken([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = Routes.Token)] HttpRequest request) =>
         keyed.RunAsync(request, ApiPolicy.Default, DeleteAsync);
+
+    private static readonly ApiPolicy ReportPolicy = new(AcceptsJson: true, RateLimit: RateLimits.ReportLeakedKeys);
+
+    [Function(nameof(ReportLeakedKeys))]
+    [EndpointSummary("Revoke keys found exposed, without logging in: up to 100; the answer is the same whether or not any was live.")]
+    [JsonRequest(typeof(ReportLeakedKeysRequest))]
+    [Response(StatusCodes.Status202Accepted, typeof(ReportLeakedKeysResponse))]
+    [ProblemResponses(400, 413, 415, 429, 503)]
+    public Task<IResult> ReportLeakedKeys([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.ReportLeakedKeys)] HttpRequest request) =>
+        api.RunAsync(request, ReportPolicy, ReportAsync);
 
     [Function(nameof(RevokeAllTokens))]
     [EndpointSummary("Revoke every token of the caller; ?keep=current keeps the calling one.")]
@@ -97,6 +107,24 @@ public sealed class TokenFunctions(KeyedApi keyed, TokenStore tokens, Revocation
 
         TokenEvents.TokenRevoked(logger, caller.UserId, id, "delete");
         return TypedResults.NoContent();
+    }
+
+    private async Task<IResult> ReportAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var body = await JsonBody.ReadAsync(request, TokensJsonContext.Default.ReportLeakedKeysRequest, cancellationToken);
+        if (body.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        if (body.Value!.Keys is not { Count: > 0 and <= LeakedKeys.MaxKeys } keys || keys.Any(k => k is null))
+        {
+            return Problems.Validation("keys", $"Must be a list of 1 to {LeakedKeys.MaxKeys} keys.");
+        }
+
+        // Same answer for live, dead and junk keys: the reporter learns nothing about any of them.
+        await leaked.RevokeAsync(keys, cancellationToken);
+        return TypedResults.Json(new ReportLeakedKeysResponse(keys.Count), TokensJsonContext.Default.ReportLeakedKeysResponse, statusCode: StatusCodes.Status202Accepted);
     }
 
     private async Task<IResult> RevokeAllAsync(Caller caller, HttpRequest request, CancellationToken cancellationToken)

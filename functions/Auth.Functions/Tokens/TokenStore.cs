@@ -115,10 +115,13 @@ public sealed class TokenStore(AuthTables tables, ExpiryIndex expiry, SecurityEv
         return tokens;
     }
 
-    /// <summary>Deletes one token of the user, recorded as key_revoked in the same transaction. False when the user has no such token.</summary>
-    public async Task<bool> DeleteAsync(string userId, string tokenId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes one token of the user, recorded as <paramref name="eventType"/> (key_revoked unless
+    /// given) in the same transaction. False when the user has no such token.
+    /// </summary>
+    public async Task<bool> DeleteAsync(string userId, string tokenId, CancellationToken cancellationToken, string eventType = SecurityEventTypes.KeyRevoked)
     {
-        var recorded = events.New(userId, SecurityEventTypes.KeyRevoked, tokenId);
+        var recorded = events.New(userId, eventType, tokenId);
         await events.EnsureIndexedAsync(recorded, cancellationToken);
         try
         {

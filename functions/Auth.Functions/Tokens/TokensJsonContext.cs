@@ -11,4 +11,6 @@ namespace Auth.Functions.Tokens;
 [JsonSerializable(typeof(CreateTokenRequest))]
 [JsonSerializable(typeof(TokenResponse))]
 [JsonSerializable(typeof(TokenListResponse))]
+[JsonSerializable(typeof(ReportLeakedKeysRequest))]
+[JsonSerializable(typeof(ReportLeakedKeysResponse))]
 public sealed partial class TokensJsonContext : JsonSerializerContext;

@@ -9,6 +9,7 @@ public static class TokensServiceCollectionExtensions
         services.AddSingleton<RevocationService>();
         services.AddSingleton<KeyAuthenticator>();
         services.AddSingleton<KeyedApi>();
+        services.AddSingleton<LeakedKeys>();
         return services;
     }
 }

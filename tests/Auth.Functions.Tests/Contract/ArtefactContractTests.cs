@@ -34,6 +34,7 @@ public sealed class ArtefactContractTests(Artefact artefact) : IClassFixture<Art
         ("ListTokens", "httpTrigger", "GET api/tokens"),
         ("DeleteToken", "httpTrigger", "DELETE api/tokens/{id}"),
         ("RevokeAllTokens", "httpTrigger", "DELETE api/tokens"),
+        ("ReportLeakedKeys", "httpTrigger", "POST api/tokens/revoke"),
         ("Health", "httpTrigger", "GET api/health"),
         ("OpenApi", "httpTrigger", "GET api/openapi.json"),
         ("ResetPasswordPage", "httpTrigger", "GET reset-password"),

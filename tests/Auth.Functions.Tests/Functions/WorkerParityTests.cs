@@ -131,6 +131,8 @@ public sealed partial class WorkerParityTests
         await Call("CreateToken", 400, "POST", "/api/tokens", new { label = "" }, "Bearer " + session);
         await Call("ListTokens", 200, "GET", "/api/tokens", key: "Bearer " + (string)apiKey["key"]!);
         await Call("ListTokens", 401, "GET", "/api/tokens");
+        await Call("ReportLeakedKeys", 202, "POST", "/api/tokens/revoke", new { keys = new[] { "afs_api_junk" } });
+        await Call("ReportLeakedKeys", 400, "POST", "/api/tokens/revoke", new { keys = Array.Empty<string>() });
         await Call("DeleteToken", 204, "DELETE", "/api/tokens/" + (string)apiKey["id"]!, key: "Bearer " + session);
         await Call("DeleteToken", 404, "DELETE", "/api/tokens/" + (string)apiKey["id"]!, key: "Bearer " + session);
         await Call("ChangePassword", 400, "POST", "/api/auth/password/change", new { oldPassword = "wrong horse battery", newPassword = "a brand new passphrase" }, "Bearer " + session);
