@@ -94,6 +94,8 @@ module storage 'core/storage.bicep' = {
     queues: [
       'password-reset'
       'password-reset-poison'
+      'account-email'
+      'account-email-poison'
     ]
   }
 }

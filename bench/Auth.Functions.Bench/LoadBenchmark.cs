@@ -156,7 +156,7 @@ public static class LoadBenchmark
 
         var clock = new ManualClock(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
         var expiry = new ExpiryIndex(tables);
-        var securityEvents = new Auth.Functions.Events.SecurityEvents(tables, expiry, clock, Options.Create(new Auth.Functions.Events.SecurityEventOptions()));
+        var securityEvents = new Auth.Functions.Events.SecurityEvents(tables, expiry, clock, Options.Create(new Auth.Functions.Events.SecurityEventOptions()), [], Microsoft.Extensions.Logging.Abstractions.NullLogger<Auth.Functions.Events.SecurityEvents>.Instance);
         var tokens = new TokenStore(tables, expiry, securityEvents, clock);
         var purge = new PurgeService(tables, expiry, securityEvents, clock, Options.Create(new Accounts.LoginThrottleOptions()));
         var owners = Enumerable.Range(0, Users).Select(_ => new UserEntity { PartitionKey = Keys.NewId() }).ToList();

@@ -43,7 +43,7 @@ public class PurgeScalingBenchmarks
 
         _clock = new ManualClock(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
         var expiry = new ExpiryIndex(_tables);
-        var securityEvents = new Auth.Functions.Events.SecurityEvents(_tables, expiry, _clock, Options.Create(new Auth.Functions.Events.SecurityEventOptions()));
+        var securityEvents = new Auth.Functions.Events.SecurityEvents(_tables, expiry, _clock, Options.Create(new Auth.Functions.Events.SecurityEventOptions()), [], Microsoft.Extensions.Logging.Abstractions.NullLogger<Auth.Functions.Events.SecurityEvents>.Instance);
         _tokens = new TokenStore(_tables, expiry, securityEvents, _clock);
         _purge = new PurgeService(_tables, expiry, securityEvents, _clock, Options.Create(new Accounts.LoginThrottleOptions()));
 

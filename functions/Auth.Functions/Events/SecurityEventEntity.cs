@@ -5,8 +5,9 @@ namespace Auth.Functions.Events;
 
 /// <summary>
 /// One security event of a user, in the user's partition of the users table (so it can share a
-/// transaction with the change it records). RowKey = <c>evt-</c> + inverted ticks + 4 random hex
-/// digits: ascending row keys are newest first, and the part after the prefix is the event's id.
+/// transaction with the change it records). RowKey = <c>evt-</c> + inverted ticks + 8 random hex
+/// digits (events of one instant do not collide): ascending row keys are newest first, and the part
+/// after the prefix is the event's id.
 /// </summary>
 public sealed class SecurityEventEntity : TableRow
 {
@@ -20,15 +21,18 @@ public sealed class SecurityEventEntity : TableRow
     public string? TokenId { get; set; }
     public string? Label { get; set; }
 
+    /// <summary>Set once the account has been emailed about this event (notifications).</summary>
+    public bool? Notified { get; set; }
+
     public string Id => RowKey[RowPrefix.Length..];
 
     /// <summary>The row key of an event at <paramref name="at"/>: later instants sort first.</summary>
     public static string RowKeyFor(DateTimeOffset at, string suffix) =>
         RowPrefix + (DateTime.MaxValue.Ticks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + suffix;
 
-    /// <summary>An event id as clients send it back (<c>before=</c>): 19 digits and 4 hex digits.</summary>
+    /// <summary>An event id as clients send it back (<c>before=</c>): 19 digits and 8 hex digits.</summary>
     public static bool IsValidId(string? id) =>
-        id is { Length: 23 } && id.AsSpan(0, 19).IndexOfAnyExceptInRange('0', '9') < 0 && id.AsSpan(19).IndexOfAnyExcept(LowerHex) < 0;
+        id is { Length: 27 } && id.AsSpan(0, 19).IndexOfAnyExceptInRange('0', '9') < 0 && id.AsSpan(19).IndexOfAnyExcept(LowerHex) < 0;
 
     private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
 }

@@ -16,7 +16,13 @@ public sealed record SecurityEventPage(IReadOnlyList<SecurityEventEntity> Items,
 /// of a user's events is indexed once for the purge (<see cref="EnsureIndexedAsync"/>), before the
 /// first event of that day is written.
 /// </summary>
-public sealed class SecurityEvents(AuthTables tables, ExpiryIndex expiry, TimeProvider clock, IOptions<SecurityEventOptions> options)
+public sealed partial class SecurityEvents(
+    AuthTables tables,
+    ExpiryIndex expiry,
+    TimeProvider clock,
+    IOptions<SecurityEventOptions> options,
+    IEnumerable<ISecurityEventListener> listeners,
+    ILogger<SecurityEvents> logger)
 {
     public const int MaxPageSize = 100;
     public const int DefaultPageSize = 50;
@@ -35,7 +41,7 @@ public sealed class SecurityEvents(AuthTables tables, ExpiryIndex expiry, TimePr
         return new SecurityEventEntity
         {
             PartitionKey = userId,
-            RowKey = SecurityEventEntity.RowKeyFor(now, Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(2))),
+            RowKey = SecurityEventEntity.RowKeyFor(now, Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4))),
             Type = type,
             At = now,
             Ip = client?.Ip,
@@ -68,8 +74,44 @@ public sealed class SecurityEvents(AuthTables tables, ExpiryIndex expiry, TimePr
     public async Task RecordAsync(SecurityEventEntity @event, CancellationToken cancellationToken)
     {
         await EnsureIndexedAsync(@event, cancellationToken);
-        await tables.Users.AddEntityAsync(@event, cancellationToken);
+        await CommitAsync(() => tables.Users.AddEntityAsync(@event, cancellationToken), @event, cancellationToken);
     }
+
+    /// <summary>
+    /// Runs <paramref name="write"/>, the write that stores the event, and tells the listeners about
+    /// the event at the same time, so they add no round trip to the request. A listener's failure is
+    /// logged and never fails the request; listeners act only once the event is stored (they check).
+    /// </summary>
+    public async Task CommitAsync(Func<Task> write, SecurityEventEntity @event, CancellationToken cancellationToken)
+    {
+        var announced = AnnounceAsync(@event, cancellationToken);
+        try
+        {
+            await write();
+        }
+        finally
+        {
+            await announced;
+        }
+    }
+
+    private async Task AnnounceAsync(SecurityEventEntity @event, CancellationToken cancellationToken)
+    {
+        foreach (var listener in listeners)
+        {
+            try
+            {
+                await listener.OnRecordingAsync(@event, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogListenerFailed(logger, e, @event.Type, @event.PartitionKey);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 1070, Level = LogLevel.Error, Message = "A listener failed on a {Type} event of user {UserId}; the request went on.")]
+    private static partial void LogListenerFailed(ILogger logger, Exception exception, string type, string userId);
 
     /// <summary>One page of the user's events, newest first, after the event <paramref name="before"/> if given.</summary>
     public async Task<SecurityEventPage> ListAsync(string userId, int limit, string? before, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using Auth.Functions.Accounts;
 using Auth.Functions.Email;
 using Auth.Functions.Events;
 using Auth.Functions.Http;
+using Auth.Functions.Notifications;
 using Auth.Functions.Passwords;
 using Auth.Functions.Purge;
 using Auth.Functions.Recovery;
@@ -34,6 +35,8 @@ public static class AppServices
         services.AddRecovery();
         // The reset email's sender: pickup folder, SMTP or Azure Communication Services.
         services.AddEmail();
+        // Security notifications by email.
+        services.AddNotifications();
         // What the hourly PurgeExpiredTokens runs.
         services.AddPurge();
         // Per-address limits on anonymous endpoints that create work.
@@ -52,5 +55,6 @@ public static class AppServices
         options.TypeInfoResolverChain.Insert(2, Tokens.TokensJsonContext.Default);
         options.TypeInfoResolverChain.Insert(3, Recovery.RecoveryJsonContext.Default);
         options.TypeInfoResolverChain.Insert(4, Health.HealthJsonContext.Default);
+        options.TypeInfoResolverChain.Insert(5, NotificationsJsonContext.Default);
     }
 }

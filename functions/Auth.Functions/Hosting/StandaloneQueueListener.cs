@@ -27,7 +27,7 @@ public sealed partial class StandaloneQueueListener(
         var settings = options.Value;
         var queueName = storageOptions.QueueName(function.QueueName);
         var queue = queues.GetQueueClient(queueName);
-        var poison = queues.GetQueueClient(queueName + Recovery.ResetQueue.PoisonSuffix);
+        var poison = queues.GetQueueClient(queueName + IQueueDeclaration.PoisonSuffix);
         var delay = MinPollingInterval;
         while (!stoppingToken.IsCancellationRequested)
         {

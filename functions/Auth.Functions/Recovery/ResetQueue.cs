@@ -10,12 +10,9 @@ public sealed class ResetQueue(QueueServiceClient queues, StorageOptions storage
     /// <summary>The queue's name in Azure (the standalone server may prefix it: <c>Storage:QueuePrefix</c>).</summary>
     public const string Name = "password-reset";
 
-    /// <summary>Where the host, and the standalone listener, move a message that failed every delivery.</summary>
-    public const string PoisonSuffix = "-poison";
-
     private readonly string _name = storage.QueueName(Name);
 
-    public IEnumerable<string> QueueNames => [_name, _name + PoisonSuffix];
+    public IEnumerable<string> QueueNames => [_name, _name + IQueueDeclaration.PoisonSuffix];
 
     public QueueClient Client => queues.GetQueueClient(_name);
 

@@ -122,12 +122,12 @@ public sealed class ResetTokenStore(AuthTables tables, UserStore users, ExpiryIn
         await events.EnsureIndexedAsync(recorded, cancellationToken);
         try
         {
-            await tables.Users.SubmitTransactionAsync(
+            await events.CommitAsync(() => tables.Users.SubmitTransactionAsync(
             [
                 new TableTransactionAction(TableTransactionActionType.UpdateMerge, spend, reset.ETag),
                 new TableTransactionAction(TableTransactionActionType.UpdateMerge, setPassword, user.ETag),
                 new TableTransactionAction(TableTransactionActionType.Add, recorded),
-            ], cancellationToken);
+            ], cancellationToken), recorded, cancellationToken);
             return user.Generation + 1;
         }
         catch (TableTransactionFailedException e) when (e.Status is 404 or 412)

@@ -110,5 +110,8 @@ public sealed partial class StorageInitializer(
 /// <summary>A feature that needs queues declares them here, so they are created with the tables.</summary>
 public interface IQueueDeclaration
 {
+    /// <summary>Where the host, and the standalone listener, move a message that failed every delivery: the queue's name and this.</summary>
+    const string PoisonSuffix = "-poison";
+
     IEnumerable<string> QueueNames { get; }
 }

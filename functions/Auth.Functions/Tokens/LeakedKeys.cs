@@ -30,7 +30,7 @@ public sealed partial class LeakedKeys(TokenStore tokens, UserStore users, ILogg
             var ownerRead = users.GetAsync(candidate.Parsed.UserId, ct);
             await Task.WhenAll(tokenRead, ownerRead);
             if (await tokenRead is { } token && await ownerRead is { } owner && tokens.IsLive(candidate.Key, candidate.Parsed, token, owner)
-                && await tokens.DeleteAsync(owner.PartitionKey, token.TokenId, ct, SecurityEventTypes.KeyReportedLeaked))
+                && await tokens.DeleteAsync(owner.PartitionKey, token.TokenId, ct, SecurityEventTypes.KeyReportedLeaked, token.Label))
             {
                 Interlocked.Increment(ref revoked);
                 LogRevoked(logger, owner.PartitionKey, token.TokenId);

@@ -54,11 +54,11 @@ public sealed class TokenStore(AuthTables tables, ExpiryIndex expiry, SecurityEv
                 ? expiry.AddAsync(due, kind == KeyKind.Session ? ExpiryKind.Session : ExpiryKind.ApiKey, userId, entity.RowKey, cancellationToken)
                 : Task.CompletedTask,
             events.EnsureIndexedAsync(recorded, cancellationToken));
-        await tables.Users.SubmitTransactionAsync(
+        await events.CommitAsync(() => tables.Users.SubmitTransactionAsync(
         [
             new TableTransactionAction(TableTransactionActionType.Add, entity),
             new TableTransactionAction(TableTransactionActionType.Add, recorded),
-        ], cancellationToken);
+        ], cancellationToken), recorded, cancellationToken);
         return (entity, key);
     }
 
@@ -119,17 +119,18 @@ public sealed class TokenStore(AuthTables tables, ExpiryIndex expiry, SecurityEv
     /// Deletes one token of the user, recorded as <paramref name="eventType"/> (key_revoked unless
     /// given) in the same transaction. False when the user has no such token.
     /// </summary>
-    public async Task<bool> DeleteAsync(string userId, string tokenId, CancellationToken cancellationToken, string eventType = SecurityEventTypes.KeyRevoked)
+    public async Task<bool> DeleteAsync(
+        string userId, string tokenId, CancellationToken cancellationToken, string eventType = SecurityEventTypes.KeyRevoked, string? label = null)
     {
-        var recorded = events.New(userId, eventType, tokenId);
+        var recorded = events.New(userId, eventType, tokenId, label);
         await events.EnsureIndexedAsync(recorded, cancellationToken);
         try
         {
-            await tables.Users.SubmitTransactionAsync(
+            await events.CommitAsync(() => tables.Users.SubmitTransactionAsync(
             [
                 new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(userId, TokenEntity.RowKeyFor(tokenId)), ETag.All),
                 new TableTransactionAction(TableTransactionActionType.Add, recorded),
-            ], cancellationToken);
+            ], cancellationToken), recorded, cancellationToken);
             return true;
         }
         catch (TableTransactionFailedException e) when (e.Status == 404)

@@ -183,11 +183,11 @@ public sealed class UserStore(AuthTables tables, ExpiryIndex expiry, SecurityEve
             }
 
             await events.EnsureIndexedAsync(@event, cancellationToken);
-            await tables.Users.SubmitTransactionAsync(
+            await events.CommitAsync(() => tables.Users.SubmitTransactionAsync(
             [
                 new TableTransactionAction(TableTransactionActionType.UpdateMerge, update, etag),
                 new TableTransactionAction(TableTransactionActionType.Add, @event),
-            ], cancellationToken);
+            ], cancellationToken), @event, cancellationToken);
             return true;
         }
         catch (RequestFailedException e) when (StorageErrors.IsPreconditionFailed(e) || StorageErrors.IsNotFound(e))

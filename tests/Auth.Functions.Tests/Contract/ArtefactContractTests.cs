@@ -39,6 +39,7 @@ public sealed class ArtefactContractTests(Artefact artefact) : IClassFixture<Art
         ("OpenApi", "httpTrigger", "GET api/openapi.json"),
         ("ResetPasswordPage", "httpTrigger", "GET reset-password"),
         ("SendResetEmail", "queueTrigger", "password-reset via AzureWebJobsStorage"),
+        ("SendAccountEmail", "queueTrigger", "account-email via AzureWebJobsStorage"),
         ("PurgeExpiredTokens", "timerTrigger", "%PurgeSchedule%"),
     ];
 

@@ -68,11 +68,11 @@ public sealed class InfraTests
         // Exactly the tables and queues the app uses, as the code names them (default prefix), no more.
         var tables = new Auth.Functions.Storage.AuthTables(
             new Azure.Data.Tables.TableServiceClient("UseDevelopmentStorage=true"), new Auth.Functions.Storage.StorageOptions()).All.Select(t => t.Name);
-        const string queue = Auth.Functions.Recovery.ResetQueue.Name;
+        string[] queues = [Auth.Functions.Recovery.ResetQueue.Name, Auth.Functions.Notifications.AccountEmailQueue.Name];
         var storageModule = (await OfTypeAsync("Microsoft.Resources/deployments")).Single(d => d["properties"]?["parameters"]?["tables"] is not null);
         var parameters = storageModule["properties"]!["parameters"]!;
         Assert.Equal(tables.Order(), parameters["tables"]!["value"]!.AsArray().Select(n => (string)n!).Order());
-        Assert.Equal(new[] { queue, queue + Auth.Functions.Recovery.ResetQueue.PoisonSuffix }.Order(), parameters["queues"]!["value"]!.AsArray().Select(n => (string)n!).Order());
+        Assert.Equal(queues.SelectMany(q => new[] { q, q + Auth.Functions.Storage.IQueueDeclaration.PoisonSuffix }).Order(), parameters["queues"]!["value"]!.AsArray().Select(n => (string)n!).Order());
 
         Assert.NotEmpty(await OfTypeAsync("Microsoft.Storage/storageAccounts/tableServices/tables"));
         Assert.NotEmpty(await OfTypeAsync("Microsoft.Storage/storageAccounts/queueServices/queues"));
@@ -115,7 +115,7 @@ public sealed class InfraTests
         var values = settings["properties"]!.AsObject();
 
         // One identity-based connection serves the host and the queue trigger, which names it.
-        var connection = Assert.Single(Auth.Functions.Hosting.FunctionCatalog.Queue).Connection;
+        var connection = Assert.Single(Auth.Functions.Hosting.FunctionCatalog.Queue.Select(f => f.Connection).Distinct());
         Assert.Equal("AzureWebJobsStorage", connection);
         Assert.Equal("managedidentity", (string?)values[connection + "__credential"]);
         Assert.NotNull(values[connection + "__accountName"]);

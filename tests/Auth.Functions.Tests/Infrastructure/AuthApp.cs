@@ -71,6 +71,8 @@ public sealed class AuthApp : WebApplicationFactory<Program>
             ["Queues:MaxPollingInterval"] = "00:00:00.200",
             ["Queues:VisibilityTimeout"] = "00:00:00.100",
             ["Email:Provider"] = "pickup",
+            // Notifications go out at once (their event's write is awaited before the test looks).
+            ["Notifications:SendAfter"] = "00:00:00",
             // The standalone purge timer would fire whenever a test moves the fake clock past an
             // hour; purge tests run it explicitly instead. (Once a year, on 1 January.)
             ["PurgeSchedule"] = "0 0 0 1 1 *",

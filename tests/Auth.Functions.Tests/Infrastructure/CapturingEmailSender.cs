@@ -17,15 +17,26 @@ public sealed partial class CapturingEmailSender : IEmailSender
         return Task.CompletedTask;
     }
 
-    public async Task<EmailMessage> WaitForAsync(string to, int count = 1, TimeSpan? timeout = null)
+    /// <summary>The <paramref name="count"/>-th reset email to <paramref name="to"/> (security notifications are not counted).</summary>
+    public async Task<EmailMessage> WaitForAsync(string to, int count = 1, TimeSpan? timeout = null) =>
+        await WaitForAsync(to, IsResetEmail, count, timeout);
+
+    /// <summary>The <paramref name="count"/>-th email to <paramref name="to"/> that <paramref name="which"/> picks.</summary>
+    public async Task<EmailMessage> WaitForAsync(string to, Func<EmailMessage, bool> which, int count = 1, TimeSpan? timeout = null)
     {
-        if (!await Eventually.TrueAsync(() => _sent.Count(m => m.To == to) >= count, timeout))
+        if (!await Eventually.TrueAsync(() => _sent.Count(m => m.To == to && which(m)) >= count, timeout))
         {
-            throw new TimeoutException($"No email number {count} to {to} arrived.");
+            throw new TimeoutException($"No email number {count} of its kind to {to} arrived.");
         }
 
-        return _sent.Where(m => m.To == to).ElementAt(count - 1);
+        return _sent.Where(m => m.To == to && which(m)).ElementAt(count - 1);
     }
+
+    /// <summary>Reset emails carry a reset link; notifications carry none.</summary>
+    public static bool IsResetEmail(EmailMessage message) => LinkPattern().IsMatch(message.PlainText);
+
+    /// <summary>Every reset email sent so far.</summary>
+    public IReadOnlyCollection<EmailMessage> ResetEmails => [.. _sent.Where(IsResetEmail)];
 
     /// <summary>The reset link of an email, from its plain-text part.</summary>
     public static string LinkIn(EmailMessage message) => LinkPattern().Match(message.PlainText).Value;

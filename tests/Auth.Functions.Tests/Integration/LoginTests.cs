@@ -318,11 +318,12 @@ public sealed class LoginTests
         var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ =>
             api.PostAsync("/api/auth/login", new { email = "burst@example.com", password = "correct horse battery" })));
 
-        Assert.Contains(responses, r => r.StatusCode == HttpStatusCode.OK);
+        var statuses = string.Join(", ", responses.Select(r => (int)r.StatusCode));
+        Assert.True(responses.Any(r => r.StatusCode == HttpStatusCode.OK), statuses);
         var refused = responses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
-        Assert.NotEmpty(refused);
+        Assert.True(refused.Count > 0, statuses);
         Assert.All(refused, r => Assert.NotNull(r.Headers.RetryAfter));
-        Assert.Equal(12, responses.Count(r => r.StatusCode is HttpStatusCode.OK or HttpStatusCode.TooManyRequests));
+        Assert.True(12 == responses.Count(r => r.StatusCode is HttpStatusCode.OK or HttpStatusCode.TooManyRequests), statuses);
     }
 
     [Fact]

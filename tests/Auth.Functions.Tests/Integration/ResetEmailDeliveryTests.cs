@@ -24,7 +24,7 @@ public sealed class ResetEmailDeliveryTests
         Assert.Single(responses.Select(r => r.Content.ReadAsStringAsync().Result).Distinct());
         // Wait for the worker's verdict on every one of the hundred, not for a quiet moment.
         await WaitForOutcomesAsync(app, 100);
-        Assert.Single(app.Mail.Sent, m => m.To == email);
+        Assert.Single(app.Mail.ResetEmails, m => m.To == email);
         Assert.Equal(99, Outcomes(app).Count(o => o == "throttled"));
         Assert.Equal(0, (await Queue(app).GetPropertiesAsync()).Value.ApproximateMessagesCount);
     }
@@ -68,7 +68,7 @@ public sealed class ResetEmailDeliveryTests
         Assert.Equal("sent", await worker.ProcessAsync(message, CancellationToken.None));
         Assert.Equal("already-sent", await worker.ProcessAsync(message, CancellationToken.None));
 
-        Assert.Single(app.Mail.Sent, m => m.To == email);
+        Assert.Single(app.Mail.ResetEmails, m => m.To == email);
     }
 
     [Fact]
@@ -127,7 +127,7 @@ public sealed class ResetEmailDeliveryTests
         var failures = app.Logs.Lines.Where(l => l.EventId == 201).ToList();
         Assert.Equal(5, failures.Count);
         Assert.All(failures, f => Assert.Contains(nameof(FormatException), f.Exception, StringComparison.Ordinal));
-        Assert.Empty(app.Mail.Sent);
+        Assert.Empty(app.Mail.ResetEmails);
         Assert.Equal(0, (await Queue(app).GetPropertiesAsync()).Value.ApproximateMessagesCount);
     }
 
@@ -172,7 +172,7 @@ public sealed class ResetEmailDeliveryTests
         }
 
         Assert.Equal(["sent", "sent", "sent", "throttled"], Outcomes(app));
-        Assert.Equal(3, app.Mail.Sent.Count(m => m.To == email));
+        Assert.Equal(3, app.Mail.ResetEmails.Count(m => m.To == email));
 
         clock.Advance(TimeSpan.FromHours(1));
         await RecoveryTests.ForgotAndReadTokenAsync(app, email, count: 4);
@@ -201,11 +201,11 @@ public sealed class ResetEmailDeliveryTests
         await ForgotAsync(c.Email, 4); // and this one is over the cap: deferred, not lost
 
         Assert.Equal(["sent", "throttled", "sent", "deferred"], Outcomes(app).Take(4));
-        Assert.DoesNotContain(app.Mail.Sent, m => m.To == c.Email);
+        Assert.DoesNotContain(app.Mail.ResetEmails, m => m.To == c.Email);
 
         clock.Advance(TimeSpan.FromSeconds(1));
         await app.Mail.WaitForAsync(c.Email);
-        Assert.Equal(3, app.Mail.Sent.Count);
+        Assert.Equal(3, app.Mail.ResetEmails.Count);
     }
 
     private static List<string> Outcomes(AuthApp app) =>

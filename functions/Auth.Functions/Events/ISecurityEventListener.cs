@@ -1,0 +1,10 @@
+namespace Auth.Functions.Events;
+
+/// <summary>
+/// Told about each event while it is being stored (<see cref="SecurityEvents.CommitAsync"/>): the
+/// write may still fail, so a listener that acts later must check that the event exists first.
+/// </summary>
+public interface ISecurityEventListener
+{
+    Task OnRecordingAsync(SecurityEventEntity @event, CancellationToken cancellationToken);
+}

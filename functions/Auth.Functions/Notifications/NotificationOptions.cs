@@ -1,0 +1,34 @@
+using Auth.Functions.Events;
+
+namespace Auth.Functions.Notifications;
+
+/// <summary>Which security events are emailed to the account's address (each on by default).</summary>
+public sealed class NotificationOptions
+{
+    public const string Section = "Notifications";
+
+    /// <summary>The password was changed or reset.</summary>
+    public bool PasswordChanged { get; set; } = true;
+
+    /// <summary>An API key was created (its label and time, never the key).</summary>
+    public bool KeyCreated { get; set; } = true;
+
+    /// <summary>A key was reported as leaked and revoked.</summary>
+    public bool KeyReportedLeaked { get; set; } = true;
+
+    /// <summary>Login throttling engaged on the account.</summary>
+    public bool LoginThrottled { get; set; } = true;
+
+    /// <summary>How long a notification waits before it is sent: the write that records its event has finished by then.</summary>
+    public TimeSpan SendAfter { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Whether an event of this type is emailed.</summary>
+    public bool Emails(string type) => type switch
+    {
+        SecurityEventTypes.PasswordChanged or SecurityEventTypes.PasswordReset => PasswordChanged,
+        SecurityEventTypes.KeyCreated => KeyCreated,
+        SecurityEventTypes.KeyReportedLeaked => KeyReportedLeaked,
+        SecurityEventTypes.LoginThrottled => LoginThrottled,
+        _ => false,
+    };
+}
