@@ -174,6 +174,12 @@ public sealed class UserStore(AuthTables tables, ExpiryIndex expiry, SecurityEve
 
     private async Task<bool> TryMergeAsync(TableEntity update, ETag etag, SecurityEventEntity? @event, CancellationToken cancellationToken)
     {
+        if (@event is not null)
+        {
+            // Outside the try: a 404 here is a missing table (503), not a user row that changed.
+            await events.EnsureIndexedAsync(@event, cancellationToken);
+        }
+
         try
         {
             if (@event is null)
@@ -182,7 +188,6 @@ public sealed class UserStore(AuthTables tables, ExpiryIndex expiry, SecurityEve
                 return true;
             }
 
-            await events.EnsureIndexedAsync(@event, cancellationToken);
             await events.CommitAsync(() => tables.Users.SubmitTransactionAsync(
             [
                 new TableTransactionAction(TableTransactionActionType.UpdateMerge, update, etag),
