@@ -69,6 +69,8 @@ public static class HostComparison
             ["Storage__TablePrefix"] = prefix,
             ["Storage__QueuePrefix"] = prefix + "-",
             ["PublicBaseUrl"] = "https://auth.example.com",
+            // Benchmark users log in straight after registering, with no inbox to verify from.
+            ["Accounts__RequireVerifiedEmail"] = "false",
             ["Email__PickupDirectory"] = Path.Combine(Path.GetTempPath(), prefix),
             ["Logging__LogLevel__Default"] = "Warning",
         }, workingDirectory: dir);

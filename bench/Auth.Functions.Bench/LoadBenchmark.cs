@@ -47,6 +47,8 @@ public static class LoadBenchmark
             ["Storage__TablePrefix"] = prefix,
             ["Storage__QueuePrefix"] = prefix + "-",
             ["PublicBaseUrl"] = "https://auth.example.com",
+            // Benchmark users log in straight after registering, with no inbox to verify from.
+            ["Accounts__RequireVerifiedEmail"] = "false",
             ["Email__PickupDirectory"] = Path.Combine(Path.GetTempPath(), prefix),
             ["RateLimits__RegisterPerMinute"] = "100000",
             ["Logging__LogLevel__Default"] = "Warning",

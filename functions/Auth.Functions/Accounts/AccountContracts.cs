@@ -5,7 +5,7 @@ public sealed record RegisterRequest(string? Email, string? Password, string? Di
 /// <summary><c>username</c> is accepted as an alias of <c>email</c> for clients built for username logins.</summary>
 public sealed record LoginRequest(string? Email, string? Username, string? Password);
 
-public sealed record UserDto(string Id, string Email, string? DisplayName, DateTimeOffset Created);
+public sealed record UserDto(string Id, string Email, string? DisplayName, bool EmailVerified, DateTimeOffset Created);
 
 public sealed record UserResponse(UserDto User);
 

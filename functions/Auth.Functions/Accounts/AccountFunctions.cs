@@ -3,6 +3,7 @@ using Auth.Functions.Passwords;
 using Auth.Functions.Storage;
 using Auth.Functions.Tokens;
 using Auth.Functions.Users;
+using Auth.Functions.Verification;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Auth.Functions.Accounts;
@@ -15,6 +16,7 @@ public sealed class AccountFunctions(
     PasswordService passwords,
     LoginService login,
     TokenStore tokens,
+    VerificationEmails verificationEmails,
     TimeProvider clock,
     ILogger<AccountFunctions> logger)
 {
@@ -34,14 +36,14 @@ public sealed class AccountFunctions(
     [EndpointSummary("Log in with email and password; returns a 24-hour session key.")]
     [JsonRequest(typeof(LoginRequest))]
     [Response(StatusCodes.Status200OK, typeof(LoginResponse))]
-    [ProblemResponses(400, 401, 413, 415, 429, 503)]
+    [ProblemResponses(400, 401, 403, 413, 415, 429, 503)]
     public Task<IResult> Login([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Login)] HttpRequest request) =>
         api.RunAsync(request, ApiPolicy.Json, LoginAsync);
 
     [Function(nameof(LoginBasic))]
     [EndpointSummary("Log in with Authorization: Basic base64(email:password).")]
     [Response(StatusCodes.Status200OK, typeof(LoginResponse))]
-    [ProblemResponses(401, 429, 503)]
+    [ProblemResponses(401, 403, 429, 503)]
     public Task<IResult> LoginBasic([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Login)] HttpRequest request) =>
         api.RunAsync(request, ApiPolicy.Default, LoginBasicAsync);
 
@@ -113,6 +115,7 @@ public sealed class AccountFunctions(
             PasswordHash = await passwords.HashAsync(input.Password!, cancellationToken),
             Created = now,
             PasswordChanged = now,
+            EmailVerified = false,
         };
 
         if (await users.CreateAsync(user, email.Key, cancellationToken) == CreateUserOutcome.EmailTaken)
@@ -122,6 +125,16 @@ public sealed class AccountFunctions(
         }
 
         AuthEvents.Registered(logger, user.PartitionKey);
+        try
+        {
+            await verificationEmails.RequestAsync(email.Key, cancellationToken);
+        }
+        catch (Exception e) when (!request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            // The account exists: answering 503 now would make the client's retry fail with 409.
+            AuthEvents.VerificationNotQueued(logger, e, user.PartitionKey);
+        }
+
         return TypedResults.Created(Routes.PathOf(Routes.Me), new UserResponse(user.ToDto()));
     }
 
@@ -182,6 +195,7 @@ public sealed class AccountFunctions(
     {
         LoginOutcome.Success s => TypedResults.Ok(new LoginResponse(s.User.ToDto(), s.Token.ToDto(s.Key))),
         LoginOutcome.Throttled t => Problems.TooManyRequests(t.RetryAfter),
+        LoginOutcome.EmailNotVerified => Problems.EmailNotVerified(),
         _ => Problems.InvalidCredentials(challenge),
     };
 }

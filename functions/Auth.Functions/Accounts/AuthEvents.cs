@@ -1,3 +1,5 @@
+using Auth.Functions.Users;
+
 namespace Auth.Functions.Accounts;
 
 /// <summary>
@@ -30,5 +32,11 @@ public static partial class AuthEvents
     [LoggerMessage(EventId = 1031, Level = LogLevel.Warning, Message = "Password change refused for user {UserId}: wrong old password.")]
     public static partial void PasswordChangeRefused(ILogger logger, string userId);
 
-    public const string UnknownUser = "(unknown)";
+    [LoggerMessage(EventId = 1032, Level = LogLevel.Information, Message = "Login of user {UserId} refused: the email address is not verified.")]
+    public static partial void LoginRefusedUnverified(ILogger logger, string userId);
+
+    [LoggerMessage(EventId = 1033, Level = LogLevel.Warning, Message = "User {UserId} was registered, but its verification email could not be queued; ResendVerification can ask again.")]
+    public static partial void VerificationNotQueued(ILogger logger, Exception exception, string userId);
+
+    public const string UnknownUser = UserStore.UnknownUser;
 }

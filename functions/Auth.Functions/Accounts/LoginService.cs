@@ -22,6 +22,9 @@ public abstract record LoginOutcome
     public sealed record InvalidCredentials : LoginOutcome;
 
     public sealed record Throttled(TimeSpan RetryAfter) : LoginOutcome;
+
+    /// <summary>The password was right, but the address is not verified yet and verification is required.</summary>
+    public sealed record EmailNotVerified : LoginOutcome;
 }
 
 /// <summary>Email + password to a session, shared by the JSON and the Basic login.</summary>
@@ -32,6 +35,7 @@ public sealed class LoginService(
     LoginThrottle throttle,
     SecurityEvents events,
     IOptions<SessionOptions> sessions,
+    IOptions<AccountOptions> accounts,
     ILogger<LoginService> logger)
 {
     public async Task<LoginOutcome> LoginAsync(string email, string password, CancellationToken cancellationToken)
@@ -81,6 +85,14 @@ public sealed class LoginService(
             {
                 AuthEvents.PasswordRehashed(logger, user.PartitionKey);
             }
+        }
+
+        if (accounts.Value.RequireVerifiedEmail && !user.IsEmailVerified)
+        {
+            // Only now, with the password verified, may the answer differ from a wrong password's.
+            await clearing;
+            AuthEvents.LoginRefusedUnverified(logger, user.PartitionKey);
+            return new LoginOutcome.EmailNotVerified();
         }
 
         var minting = tokens.CreateSessionAsync(user, sessions.Value.Lifetime, cancellationToken);

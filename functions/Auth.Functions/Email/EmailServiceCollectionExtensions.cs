@@ -9,6 +9,7 @@ public static class EmailServiceCollectionExtensions
     {
         services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<EmailOptions>, EmailOptionsValidator>();
+        services.AddSingleton<EmailThrottle>();
         services.AddSingleton<IEmailSender>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<EmailOptions>>();

@@ -31,7 +31,7 @@ public sealed class SecurityEventEntity : TableRow
         RowPrefix + (DateTime.MaxValue.Ticks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + suffix;
 
     /// <summary>An event id as clients send it back (<c>before=</c>): 19 digits and 8 hex digits.</summary>
-    public static bool IsValidId(string? id) =>
+    public static bool IsValidId([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? id) =>
         id is { Length: 27 } && id.AsSpan(0, 19).IndexOfAnyExceptInRange('0', '9') < 0 && id.AsSpan(19).IndexOfAnyExcept(LowerHex) < 0;
 
     private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");

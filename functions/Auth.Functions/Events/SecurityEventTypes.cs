@@ -11,5 +11,6 @@ public static class SecurityEventTypes
     public const string KeysRevokedAll = "keys_revoked_all";
     public const string PasswordChanged = "password_changed";
     public const string PasswordReset = "password_reset";
+    public const string EmailVerified = "email_verified";
     public const string KeyReportedLeaked = "key_reported_leaked";
 }

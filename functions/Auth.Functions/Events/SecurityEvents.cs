@@ -82,9 +82,13 @@ public sealed partial class SecurityEvents(
     /// the event at the same time, so they add no round trip to the request. A listener's failure is
     /// logged and never fails the request; listeners act only once the event is stored (they check).
     /// </summary>
-    public async Task CommitAsync(Func<Task> write, SecurityEventEntity @event, CancellationToken cancellationToken)
+    public Task CommitAsync(Func<Task> write, SecurityEventEntity @event, CancellationToken cancellationToken) =>
+        CommitAsync(write, [@event], cancellationToken);
+
+    /// <summary>The same for a write that stores several events (of one user, on one day).</summary>
+    public async Task CommitAsync(Func<Task> write, IReadOnlyList<SecurityEventEntity> recorded, CancellationToken cancellationToken)
     {
-        var announced = AnnounceAsync(@event, cancellationToken);
+        var announced = Task.WhenAll(recorded.Select(e => AnnounceAsync(e, cancellationToken)));
         try
         {
             await write();

@@ -8,6 +8,7 @@ using Auth.Functions.Purge;
 using Auth.Functions.Recovery;
 using Auth.Functions.Storage;
 using Auth.Functions.Tokens;
+using Auth.Functions.Verification;
 
 namespace Auth.Functions.Hosting;
 
@@ -37,10 +38,14 @@ public static class AppServices
         services.AddEmail();
         // Security notifications by email.
         services.AddNotifications();
+        // Email verification: links sent through the notifications' queue.
+        services.AddEmailVerification();
         // What the hourly PurgeExpiredTokens runs.
         services.AddPurge();
         // Per-address limits on anonymous endpoints that create work.
         services.AddRateLimits();
+        // PublicBaseUrl: where the links in emails point.
+        services.AddPublicLinks();
         // What every HTTP function runs around its handler, and the OpenAPI document.
         services.AddSingleton<ApiPipeline>();
         services.AddSingleton<ApiDocument>();
@@ -56,5 +61,6 @@ public static class AppServices
         options.TypeInfoResolverChain.Insert(3, Recovery.RecoveryJsonContext.Default);
         options.TypeInfoResolverChain.Insert(4, Health.HealthJsonContext.Default);
         options.TypeInfoResolverChain.Insert(5, NotificationsJsonContext.Default);
+        options.TypeInfoResolverChain.Insert(6, Verification.VerificationJsonContext.Default);
     }
 }

@@ -37,6 +37,15 @@ public static class Problems
 
     public static ApiProblem ResetTokenExpired() => new(410, "reset_token_expired", "The reset link has expired.");
 
+    public static ApiProblem VerificationTokenNotFound() =>
+        new(404, "verification_token_not_found", "The verification link is unknown or was already used.");
+
+    public static ApiProblem VerificationTokenExpired() => new(410, "verification_token_expired", "The verification link has expired.");
+
+    /// <summary>Only ever answered after the password was verified: it tells nothing to someone without it.</summary>
+    public static ApiProblem EmailNotVerified() =>
+        new(403, "email_not_verified", "Verify your email address first: open the link in the email we sent, or ask for a new one.");
+
     public static ApiProblem EmailTaken() => new(409, "email_taken", "An account with this email already exists.");
 
     public static ApiProblem MethodNotAllowed() => new(405, "method_not_allowed", "The method is not allowed on this resource.");

@@ -14,6 +14,9 @@ public sealed class RateLimitOptions
     /// <summary>Forgot-password requests per client address per minute.</summary>
     public int ForgotPasswordPerMinute { get; set; } = 10;
 
+    /// <summary>Requests for a new verification email per client address per minute.</summary>
+    public int ResendVerificationPerMinute { get; set; } = 10;
+
     /// <summary>Leaked-key reports per client address per minute (each may carry 100 keys).</summary>
     public int ReportLeakedKeysPerMinute { get; set; } = 10;
 
@@ -34,6 +37,7 @@ public static class RateLimits
     public const string Register = "register";
     public const string ForgotPassword = "forgot-password";
     public const string ReportLeakedKeys = "report-leaked-keys";
+    public const string ResendVerification = "resend-verification";
 
     /// <summary>Where addresses that cannot be parsed share one bucket: junk never makes new partitions.</summary>
     public const string UnparsableBucket = "unparsable";
@@ -127,6 +131,7 @@ public sealed class ClientRateLimiter : IDisposable
             [RateLimits.Register] = PerAddress(_options.RegisterPerMinute),
             [RateLimits.ForgotPassword] = PerAddress(_options.ForgotPasswordPerMinute),
             [RateLimits.ReportLeakedKeys] = PerAddress(_options.ReportLeakedKeysPerMinute),
+            [RateLimits.ResendVerification] = PerAddress(_options.ResendVerificationPerMinute),
         };
     }
 

@@ -19,6 +19,8 @@ public static class Routes
     public const string ChangePassword = "api/auth/password/change";
     public const string ForgotPassword = "api/auth/password/forgot";
     public const string ResetPassword = "api/auth/password/reset";
+    public const string VerifyEmail = "api/auth/email/verify";
+    public const string ResendVerification = "api/auth/email/verify/resend";
 
     /// <summary>POST: CreateToken; GET: ListTokens; DELETE: RevokeAllTokens.</summary>
     public const string Tokens = "api/tokens";
@@ -34,6 +36,9 @@ public static class Routes
 
     /// <summary>The page that reset emails link to (not under /api: a browser opens it).</summary>
     public const string ResetPasswordPage = "reset-password";
+
+    /// <summary>The page that verification emails link to.</summary>
+    public const string VerifyEmailPage = "verify-email";
 
     /// <summary>The absolute path of a route, as links and <c>Location</c> headers use it.</summary>
     public static string PathOf(string route) => "/" + route;

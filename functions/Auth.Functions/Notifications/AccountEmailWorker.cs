@@ -24,6 +24,7 @@ public sealed partial class AccountEmailWorker(
     IEmailSender sender,
     TimeProvider clock,
     IOptions<NotificationOptions> options,
+    IEnumerable<IAccountEmailKind> kinds,
     ILogger<AccountEmailWorker> logger)
 {
     public const string FunctionName = "SendAccountEmail";
@@ -41,6 +42,13 @@ public sealed partial class AccountEmailWorker(
         catch (JsonException)
         {
             message = null;
+        }
+
+        if (message?.Kind is { } name)
+        {
+            await (kinds.FirstOrDefault(k => k.Name == name) ?? throw new FormatException("An account-email queue message was of an unknown kind."))
+                .SendAsync(message, cancellationToken);
+            return;
         }
 
         if (message is null || !Keys.IsValidId(message.UserId) || !SecurityEventEntity.IsValidId(message.EventId))

@@ -1,6 +1,6 @@
 using Auth.Functions.Accounts;
 using Auth.Functions.Events;
-using Auth.Functions.Recovery;
+using Auth.Functions.Email;
 using Auth.Functions.Storage;
 using Auth.Functions.Tokens;
 using Auth.Functions.Users;
@@ -10,10 +10,11 @@ using Microsoft.Extensions.Options;
 
 namespace Auth.Functions.Purge;
 
-public sealed record PurgeResult(int Sessions, int ApiKeys, int ResetTokens, int OrphanEmailRows, int Throttles, int Events, int Deferred, int IndexRowsRead)
+public sealed record PurgeResult(
+    int Sessions, int ApiKeys, int ResetTokens, int VerificationTokens, int OrphanEmailRows, int Throttles, int Events, int Deferred, int IndexRowsRead)
 {
     public override string ToString() =>
-        $"purged {Sessions} sessions, {ApiKeys} API keys, {ResetTokens} reset tokens, {OrphanEmailRows} orphan email rows, " +
+        $"purged {Sessions} sessions, {ApiKeys} API keys, {ResetTokens} reset tokens, {VerificationTokens} verification tokens, {OrphanEmailRows} orphan email rows, " +
         $"{Throttles} stale counters, {Events} security events past retention; {Deferred} not yet due; {IndexRowsRead} index rows read";
 }
 
@@ -52,7 +53,7 @@ public sealed class PurgeService(AuthTables tables, ExpiryIndex expiry, Security
 
         await inFlight;
         await ProcessChunkAsync(chunk, now, counts, cancellationToken);
-        return new PurgeResult(counts.Sessions, counts.ApiKeys, counts.Resets, counts.Orphans, counts.Throttles, counts.Events, counts.Deferred, counts.Read);
+        return new PurgeResult(counts.Sessions, counts.ApiKeys, counts.Resets, counts.Verifications, counts.Orphans, counts.Throttles, counts.Events, counts.Deferred, counts.Read);
     }
 
     /// <summary>Decides on each target, deletes the due ones in per-partition batches, then drops their index rows.</summary>
@@ -121,7 +122,7 @@ public sealed class PurgeService(AuthTables tables, ExpiryIndex expiry, Security
             ExpiryKind.Session or ExpiryKind.ApiKey when string.CompareOrdinal(index.PartitionKey, ExpiryIndex.BucketOf(now)) < 0 =>
                 (null, new PendingDelete(tables.Users, new TableEntity(partition, row) { ETag = ETag.All }, () => _ = kind == ExpiryKind.Session ? counts.Sessions++ : counts.ApiKeys++)),
             ExpiryKind.Token or ExpiryKind.Session or ExpiryKind.ApiKey => await TokenDueAsync(partition, row, now, counts, cancellationToken),
-            ExpiryKind.Reset => await ResetDueAsync(partition, row, now, counts, cancellationToken),
+            ExpiryKind.Reset or ExpiryKind.Verification => await LinkDueAsync(kind, partition, row, now, counts, cancellationToken),
             ExpiryKind.EmailIndex => await EmailIndexDueAsync(partition, now, counts, cancellationToken),
             _ => await ThrottleDueAsync(partition, row, now, counts, cancellationToken),
         };
@@ -161,18 +162,20 @@ public sealed class PurgeService(AuthTables tables, ExpiryIndex expiry, Security
             : (null, new PendingDelete(tables.Users, token, () => _ = token.Type == TokenStore.TypeName(KeyKind.Session) ? counts.Sessions++ : counts.ApiKeys++));
     }
 
-    private async Task<(DateTimeOffset?, PendingDelete?)> ResetDueAsync(string partition, string row, DateTimeOffset now, Counts counts, CancellationToken cancellationToken)
+    /// <summary>A reset or verification link goes once it is used or expired.</summary>
+    private async Task<(DateTimeOffset?, PendingDelete?)> LinkDueAsync(
+        ExpiryKind kind, string partition, string row, DateTimeOffset now, Counts counts, CancellationToken cancellationToken)
     {
-        var found = await tables.Users.GetEntityIfExistsAsync<ResetTokenEntity>(partition, row, cancellationToken: cancellationToken);
+        var found = await tables.Users.GetEntityIfExistsAsync<EmailLinkEntity>(partition, row, cancellationToken: cancellationToken);
         if (!found.HasValue)
         {
             return (null, null);
         }
 
-        var reset = found.Value!;
-        return reset.State != ResetTokenEntity.Used && reset.Expires > now
-            ? (reset.Expires, null)
-            : (null, new PendingDelete(tables.Users, reset, () => counts.Resets++));
+        var link = found.Value!;
+        return link.State != EmailLinkEntity.Used && link.Expires > now
+            ? (link.Expires, null)
+            : (null, new PendingDelete(tables.Users, link, () => _ = kind == ExpiryKind.Reset ? counts.Resets++ : counts.Verifications++));
     }
 
     private async Task<(DateTimeOffset?, PendingDelete?)> EmailIndexDueAsync(string emailKey, DateTimeOffset now, Counts counts, CancellationToken cancellationToken)
@@ -207,9 +210,9 @@ public sealed class PurgeService(AuthTables tables, ExpiryIndex expiry, Security
         var entity = found.Value!;
         var staleAt = LoginThrottle.IsCounterPartition(partition)
             ? entity.GetDateTimeOffset(nameof(LoginThrottleEntity.LastFailure)).GetValueOrDefault() + loginThrottle.Value.ForgetAfter
-            : partition == ResetEmailThrottle.Everyone
-                ? entity.GetDateTimeOffset(nameof(EmailThrottleEntity.WindowStart)).GetValueOrDefault() + ResetEmailThrottle.GlobalWindow
-                : entity.GetDateTimeOffset(nameof(EmailThrottleEntity.WindowStart)).GetValueOrDefault() + ResetEmailThrottle.AccountWindow;
+            : EmailThrottle.IsEveryone(partition)
+                ? entity.GetDateTimeOffset(nameof(EmailThrottleEntity.WindowStart)).GetValueOrDefault() + EmailThrottle.GlobalWindow
+                : entity.GetDateTimeOffset(nameof(EmailThrottleEntity.WindowStart)).GetValueOrDefault() + EmailThrottle.AccountWindow;
         return staleAt > now
             ? (staleAt, null)
             : (null, new PendingDelete(tables.Throttles, entity, () => counts.Throttles++));
@@ -225,6 +228,7 @@ public sealed class PurgeService(AuthTables tables, ExpiryIndex expiry, Security
         public int Sessions;
         public int ApiKeys;
         public int Resets;
+        public int Verifications;
         public int Orphans;
         public int Throttles;
         public int Events;

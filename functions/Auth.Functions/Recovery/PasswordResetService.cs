@@ -39,9 +39,9 @@ public sealed partial class PasswordResetService(
             var (lookup, candidate) = await resets.FindAsync(token, cancellationToken);
             switch (lookup)
             {
-                case ResetLookup.NotFound:
+                case LinkLookup.NotFound:
                     return new PasswordResetOutcome.TokenNotFound();
-                case ResetLookup.Expired:
+                case LinkLookup.Expired:
                     return new PasswordResetOutcome.TokenExpired();
             }
 
@@ -61,7 +61,7 @@ public sealed partial class PasswordResetService(
                 continue; // Either row changed meanwhile: look again (spent by a concurrent reset -> not found).
             }
 
-            LogReset(logger, user.PartitionKey, candidate.Reset.TokenId);
+            LogReset(logger, user.PartitionKey, candidate.Link.TokenId);
             await revocation.CleanUpAsync(user.PartitionKey, generation, keptTokenId: null, "password-reset", cancellationToken);
             await throttle.ResetAsync(EmailAddress.KeyOf(user.NormalizedEmail), cancellationToken);
             return new PasswordResetOutcome.Reset();

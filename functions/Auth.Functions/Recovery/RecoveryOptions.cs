@@ -1,13 +1,10 @@
-using Auth.Functions.Http;
+using Auth.Functions.Email;
 
 namespace Auth.Functions.Recovery;
 
 public sealed class RecoveryOptions
 {
     public const string Section = "PasswordReset";
-
-    /// <summary>Base of the link in reset emails. From configuration only, never from the request's Host header.</summary>
-    public string PublicBaseUrl { get; set; } = "";
 
     /// <summary>How long a reset link works.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
@@ -21,9 +18,6 @@ public sealed class RecoveryOptions
     /// <summary>At most this many reset emails per minute for the whole service (a brake on abuse of the sender).</summary>
     public int MaxPerMinute { get; set; } = 120;
 
-    public bool HasValidBaseUrl() =>
-        Uri.TryCreate(PublicBaseUrl, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" && string.IsNullOrEmpty(uri.Query);
-
-    /// <summary>The token rides in the fragment, which browsers never send: no request log or telemetry records it.</summary>
-    public string ResetLink(string token) => $"{PublicBaseUrl.TrimEnd('/')}{Routes.PathOf(Routes.ResetPasswordPage)}#token={Uri.EscapeDataString(token)}";
+    /// <summary>The limits in the shape the shared email throttle takes.</summary>
+    public EmailLimits Limits => new("reset", MinIntervalPerAccount, MaxPerAccountPerHour, MaxPerMinute);
 }

@@ -9,21 +9,11 @@ public static class RecoveryServiceCollectionExtensions
     {
         services.AddOptions<RecoveryOptions>()
             .BindConfiguration(RecoveryOptions.Section)
-            .Configure<IConfiguration>((options, configuration) =>
-            {
-                // The documented top-level setting wins over PasswordReset__PublicBaseUrl.
-                if (configuration["PublicBaseUrl"] is { Length: > 0 } url)
-                {
-                    options.PublicBaseUrl = url;
-                }
-            })
-            .Validate(o => o.HasValidBaseUrl(), "PublicBaseUrl must be set to the absolute http(s) URL that reset links start with, e.g. https://auth.example.com.")
             .Validate(o => o.TokenLifetime > TimeSpan.Zero && o.MaxPerAccountPerHour > 0 && o.MaxPerMinute > 0,
                 $"{RecoveryOptions.Section}: TokenLifetime, MaxPerAccountPerHour and MaxPerMinute must be positive.")
             .ValidateOnStart();
         services.AddSingleton<ResetTokenStore>();
         services.AddSingleton<PasswordResetService>();
-        services.AddSingleton<ResetEmailThrottle>();
         services.AddSingleton<ResetEmailWorker>();
         services.AddSingleton<ResetQueue>();
         services.AddSingleton<IQueueDeclaration>(sp => sp.GetRequiredService<ResetQueue>());

@@ -1,8 +1,6 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Auth.Functions.Accounts;
-using Auth.Functions.Email;
+using Auth.Functions.Http;
 using Auth.Functions.Tokens;
 using Auth.Functions.Users;
 using Microsoft.Extensions.Options;
@@ -15,18 +13,12 @@ namespace Auth.Functions.Recovery;
 /// them already); a failure throws, so the message is retried and finally poisoned.
 /// </summary>
 public sealed partial class ResetEmailWorker(
-    UserStore users,
-    ResetTokenStore resets,
-    ResetEmailThrottle throttle,
-    IEmailSender sender,
+    LinkEmails links,
     ResetQueue queue,
     IOptions<RecoveryOptions> options,
     ILogger<ResetEmailWorker> logger)
 {
     public const string FunctionName = "SendResetEmail";
-
-    /// <summary>A request waits at most this many windows of the service-wide cap (an hour), then goes unanswered.</summary>
-    public const int MaxDeferrals = 60;
 
     public async Task<string> HandleAsync(string messageText, CancellationToken cancellationToken)
     {
@@ -40,7 +32,7 @@ public sealed partial class ResetEmailWorker(
             message = null;
         }
 
-        if (message is null || !Keys.IsValidId(message.RequestId) || message.EmailKey is not { Length: 64 } || !message.EmailKey.All(char.IsAsciiHexDigitLower))
+        if (message is null || !Keys.IsValidId(message.RequestId) || !EmailAddress.IsKey(message.EmailKey))
         {
             // Fails the invocation: retried, then moved to the poison queue where an operator sees it.
             // Nothing is dropped silently.
@@ -52,54 +44,14 @@ public sealed partial class ResetEmailWorker(
 
     public async Task<string> ProcessAsync(ResetRequestMessage message, CancellationToken cancellationToken)
     {
-        var user = await users.FindByEmailAsync(message.EmailKey, cancellationToken);
-        if (user is null)
-        {
-            LogOutcome(logger, message.RequestId, AuthEvents.UnknownUser, "unknown-account");
-            return "unknown-account";
-        }
-
-        var existing = await resets.GetAsync(user.PartitionKey, message.RequestId, cancellationToken);
-        if (existing is { State: not Storage.ResetTokenEntity.Pending })
-        {
-            LogOutcome(logger, message.RequestId, user.PartitionKey, "already-sent");
-            return "already-sent";
-        }
-
-        // A pending token means an earlier delivery reserved its slots and then failed: no new reservation.
-        var reservation = existing is null
-            ? await throttle.TryReserveAsync(message.EmailKey, cancellationToken)
-            : new ResetEmailReservation(ResetEmailSlot.Reserved, TimeSpan.Zero);
-        switch (reservation.Slot)
-        {
-            case ResetEmailSlot.AccountLimit:
-                LogOutcome(logger, message.RequestId, user.PartitionKey, "throttled");
-                return "throttled";
-            case ResetEmailSlot.GlobalLimit when message.Deferrals < MaxDeferrals:
-                // Not this request's fault: it waits for the next window instead of being lost.
-                await queue.EnqueueAsync(message with { Deferrals = message.Deferrals + 1 }, cancellationToken, reservation.RetryAfter);
-                LogOutcome(logger, message.RequestId, user.PartitionKey, "deferred");
-                return "deferred";
-            case ResetEmailSlot.GlobalLimit:
-                LogOutcome(logger, message.RequestId, user.PartitionKey, "expired-in-backlog");
-                return "expired-in-backlog";
-        }
-
         var settings = options.Value;
-        if (await resets.MintAsync(user, message.RequestId, settings.TokenLifetime, cancellationToken) is not { } minted)
-        {
-            LogOutcome(logger, message.RequestId, user.PartitionKey, "already-sent");
-            return "already-sent";
-        }
-
-        // One idempotency key per minted link: a provider-side retry of this send is deduplicated,
-        // while a later redelivery (which minted a new link) is a new email.
-        var idempotencyKey = new Guid(SHA256.HashData(Encoding.UTF8.GetBytes($"{message.RequestId}:{minted.Entity.Mints}")).AsSpan(0, 16));
-        var email = ResetEmail.Create(user.Email, settings.ResetLink(minted.Token), settings.TokenLifetime, idempotencyKey);
-        await sender.SendAsync(email, cancellationToken);
-        await resets.MarkSentAsync(minted.Entity, cancellationToken);
-        LogOutcome(logger, message.RequestId, user.PartitionKey, "sent");
-        return "sent";
+        var result = await links.SendAsync(
+            new LinkEmailRequest(EmailLinkKind.Reset, message.EmailKey, message.RequestId, settings.Limits, settings.TokenLifetime,
+                Routes.ResetPasswordPage, Wanted: _ => true, ResetEmail.Create, message.Deferrals,
+                Requeue: delay => queue.EnqueueAsync(message with { Deferrals = message.Deferrals + 1 }, cancellationToken, delay)),
+            cancellationToken);
+        LogOutcome(logger, message.RequestId, result.UserId ?? AuthEvents.UnknownUser, result.Name);
+        return result.Name;
     }
 
     [LoggerMessage(EventId = 1040, Level = LogLevel.Information, Message = "Reset request {RequestId} for user {UserId}: {Outcome}.")]

@@ -37,6 +37,15 @@ public sealed class UserEntity : TableRow
 
     /// <summary>The calling key that the latest revocation kept (null: it kept none).</summary>
     public string? KeptTokenId { get; set; }
+
+    /// <summary>
+    /// False from registration until the address is verified (a verification link, or a completed
+    /// reset). Null on accounts created before verification existed: they count as verified.
+    /// </summary>
+    public bool? EmailVerified { get; set; }
+
+    [IgnoreDataMember]
+    public bool IsEmailVerified => EmailVerified ?? true;
 }
 
 /// <summary>
@@ -82,15 +91,18 @@ public sealed class LoginThrottleEntity : TableRow
 }
 
 /// <summary>
-/// A password-reset token, in its user's partition of the users table so that spending it and
-/// setting the password are one entity-group transaction: PartitionKey = user id, RowKey = "rst-" +
-/// token id (= the id of the reset request that minted it, so a redelivered queue message finds its
-/// own token). Only the hash is stored.
+/// A single-use link emailed to the account's address: a password reset (RowKey "rst-" + id) or an
+/// email verification ("vfy-" + id). It lives in its user's partition of the users table, so spending
+/// it and changing the user row are one entity-group transaction. The id is the id of the request
+/// that minted it, so a redelivered queue message finds its own link. Only the hash is stored.
 /// </summary>
-public sealed class ResetTokenEntity : TableRow
+public sealed class EmailLinkEntity : TableRow
 {
-    public const string RowPrefix = "rst-";
-    public const string RowPrefixEnd = "rst.";
+    public const string ResetPrefix = "rst-";
+    public const string VerificationPrefix = "vfy-";
+
+    /// <summary>Both prefixes are this long: the id follows.</summary>
+    public const int PrefixLength = 4;
 
     public const string Pending = "pending";
     public const string Sent = "sent";
@@ -102,13 +114,11 @@ public sealed class ResetTokenEntity : TableRow
     public int Mints { get; set; }
     public DateTimeOffset Created { get; set; }
     public DateTimeOffset Expires { get; set; }
-    /// <summary>The user's generation when minted: any revocation since (another reset included) kills the link.</summary>
+    /// <summary>The user's generation when minted: for a reset link, any revocation since (another reset included) kills it.</summary>
     public long Generation { get; set; }
 
     [IgnoreDataMember] // Derived from the RowKey: not a column.
-    public string TokenId => RowKey[RowPrefix.Length..];
-
-    public static string RowKeyFor(string tokenId) => RowPrefix + tokenId;
+    public string TokenId => RowKey[PrefixLength..];
 }
 
 /// <summary>Reset emails sent to one account (PartitionKey = "reset-" + email key) or to everyone in one minute ("reset-all").</summary>

@@ -12,7 +12,7 @@ public enum ExpiryKind
     Session,
     /// <summary>An API key with an expiry (users table). Its expiry never changes.</summary>
     ApiKey,
-    /// <summary>A reset token (resets table).</summary>
+    /// <summary>A reset link (users table).</summary>
     Reset,
     /// <summary>An email index row to check for a missing user (emails table).</summary>
     EmailIndex,
@@ -20,6 +20,8 @@ public enum ExpiryKind
     Throttle,
     /// <summary>One day of one user's security events (users table); the row names the day.</summary>
     Events,
+    /// <summary>An email-verification link (users table).</summary>
+    Verification,
 }
 
 /// <summary>
@@ -46,6 +48,7 @@ public sealed class ExpiryIndex(AuthTables tables)
             "eml" => ExpiryKind.EmailIndex,
             "thr" => ExpiryKind.Throttle,
             "evt" => ExpiryKind.Events,
+            "vfy" => ExpiryKind.Verification,
             _ => throw new FormatException($"Unknown expiry kind in '{rowKey}'."),
         };
         return (kind, parts[1], parts[2]);
@@ -66,6 +69,7 @@ public sealed class ExpiryIndex(AuthTables tables)
         ExpiryKind.Reset => "rst",
         ExpiryKind.EmailIndex => "eml",
         ExpiryKind.Events => "evt",
+        ExpiryKind.Verification => "vfy",
         _ => "thr",
     };
 }

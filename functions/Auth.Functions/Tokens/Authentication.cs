@@ -34,7 +34,7 @@ public sealed class KeyAuthenticator(TokenStore tokens, UserStore users)
     {
         if (!TryReadCredentials(request.Headers.Authorization.ToString(), out var key, out var basicEmail)
             || !Keys.TryParse(key, out var parsed)
-            || parsed.Kind == KeyKind.Reset)
+            || !Keys.IsBearer(parsed.Kind))
         {
             return null;
         }

@@ -9,6 +9,7 @@ public enum KeyKind
     Session,
     Api,
     Reset,
+    Verification,
 }
 
 /// <summary>A key whose format and checksum are valid; whether it is live is for storage to say.</summary>
@@ -17,7 +18,7 @@ public readonly record struct ParsedKey(KeyKind Kind, string UserId, string Toke
 /// <summary>
 /// Key format: <c>{prefix}{base64url(userId[16] | tokenId[16] | secret[32] | check[4])}</c>.
 /// <list type="bullet">
-/// <item>The prefix names the kind (<c>afs_sess_</c>, <c>afs_api_</c>, <c>afs_reset_</c>) so secret scanners can
+/// <item>The prefix names the kind (<c>afs_sess_</c>, <c>afs_api_</c>, <c>afs_reset_</c>, <c>afs_verify_</c>) so secret scanners can
 /// find leaked keys and one kind can never be used as another.</item>
 /// <item>The ids let validation be a single point read (PartitionKey = user, RowKey = token).</item>
 /// <item>The secret is 256 bits from the OS CSPRNG; only SHA-256 of the whole key is stored.</item>
@@ -37,8 +38,14 @@ public static class Keys
         KeyKind.Session => "afs_sess_",
         KeyKind.Api => "afs_api_",
         KeyKind.Reset => "afs_reset_",
+        KeyKind.Verification => "afs_verify_",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
+
+    private static readonly KeyKind[] AllKinds = Enum.GetValues<KeyKind>();
+
+    /// <summary>Sessions and API keys authorise requests; reset and verification links only do their one thing.</summary>
+    public static bool IsBearer(KeyKind kind) => kind is KeyKind.Session or KeyKind.Api;
 
     public static string NewId() => Guid.NewGuid().ToString("N");
 
@@ -58,25 +65,16 @@ public static class Keys
     public static bool TryParse(ReadOnlySpan<char> key, out ParsedKey parsed)
     {
         parsed = default;
-        KeyKind kind;
-        if (key.StartsWith(PrefixOf(KeyKind.Session), StringComparison.Ordinal))
+        var kind = 0;
+        while (!key.StartsWith(PrefixOf(AllKinds[kind]), StringComparison.Ordinal))
         {
-            kind = KeyKind.Session;
-        }
-        else if (key.StartsWith(PrefixOf(KeyKind.Api), StringComparison.Ordinal))
-        {
-            kind = KeyKind.Api;
-        }
-        else if (key.StartsWith(PrefixOf(KeyKind.Reset), StringComparison.Ordinal))
-        {
-            kind = KeyKind.Reset;
-        }
-        else
-        {
-            return false;
+            if (++kind == AllKinds.Length)
+            {
+                return false;
+            }
         }
 
-        var prefix = PrefixOf(kind);
+        var prefix = PrefixOf(AllKinds[kind]);
         var encoded = key[prefix.Length..];
         if (encoded.Length != EncodedLength)
         {
@@ -97,7 +95,7 @@ public static class Keys
             return false;
         }
 
-        parsed = new ParsedKey(kind, ReadId(payload[..IdBytes]), ReadId(payload.Slice(IdBytes, IdBytes)));
+        parsed = new ParsedKey(AllKinds[kind], ReadId(payload[..IdBytes]), ReadId(payload.Slice(IdBytes, IdBytes)));
         CryptographicOperations.ZeroMemory(payload);
         return true;
     }
@@ -109,7 +107,7 @@ public static class Keys
     public static bool Matches(string key, byte[] storedHash) =>
         storedHash.Length == SHA256.HashSizeInBytes && CryptographicOperations.FixedTimeEquals(Hash(key), storedHash);
 
-    public static bool IsValidId(string? id) =>
+    public static bool IsValidId([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? id) =>
         id is { Length: 32 } && Guid.TryParseExact(id, "N", out var g) && g.ToString("N") == id;
 
     private static void WriteId(string id, Span<byte> destination)

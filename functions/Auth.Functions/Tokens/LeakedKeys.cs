@@ -21,7 +21,7 @@ public sealed partial class LeakedKeys(TokenStore tokens, UserStore users, ILogg
             .Select(k => k.Trim())
             .Distinct(StringComparer.Ordinal)
             .Select(k => (Key: k, Ok: Keys.TryParse(k, out var parsed), Parsed: parsed))
-            .Where(c => c.Ok && c.Parsed.Kind != KeyKind.Reset)
+            .Where(c => c.Ok && Keys.IsBearer(c.Parsed.Kind))
             .ToList();
         var revoked = 0;
         await Parallel.ForEachAsync(candidates, new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = cancellationToken }, async (candidate, ct) =>

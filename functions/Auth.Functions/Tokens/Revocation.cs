@@ -21,5 +21,5 @@ public static class Revocation
         token.Generation >= user.Generation || (user.KeptTokenId is { } kept && kept == token.TokenId);
 
     /// <summary>The same rule for a reset link: any revocation after it was minted (another reset included) kills it.</summary>
-    public static bool Allows(UserEntity user, ResetTokenEntity reset) => reset.Generation >= user.Generation;
+    public static bool Allows(UserEntity user, EmailLinkEntity reset) => reset.Generation >= user.Generation;
 }

@@ -17,6 +17,9 @@ public sealed record EmailAddress(string Display, string Normalized)
     public static string KeyOf(string normalized) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(normalized)));
 
+    /// <summary>True for a string shaped like <see cref="Key"/>: 64 lower-case hex digits (queue messages carry it).</summary>
+    public static bool IsKey([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? key) => key is { Length: 64 } && key.All(char.IsAsciiHexDigitLower);
+
     /// <summary>Trim and lower-case: for lookups that must not reveal whether the syntax was valid.</summary>
     public static string NormalizeLoosely(string email) => email.Trim().Normalize(NormalizationForm.FormKC).ToLowerInvariant();
 

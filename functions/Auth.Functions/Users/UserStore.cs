@@ -17,6 +17,9 @@ public sealed class UserStore(AuthTables tables, ExpiryIndex expiry, SecurityEve
     /// <summary>An index row older than this whose user record never appeared is a crash leftover, not a registration in flight.</summary>
     public static readonly TimeSpan OrphanAge = TimeSpan.FromMinutes(2);
 
+    /// <summary>How logs name the user of a request whose account is not known.</summary>
+    public const string UnknownUser = "(unknown)";
+
     public static string NewUserId() => Guid.NewGuid().ToString("N");
 
     public async Task<UserEntity?> GetAsync(string userId, CancellationToken cancellationToken)

@@ -30,6 +30,8 @@ public sealed class ArtefactContractTests(Artefact artefact) : IClassFixture<Art
         ("ChangePassword", "httpTrigger", "POST api/auth/password/change"),
         ("ForgotPassword", "httpTrigger", "POST api/auth/password/forgot"),
         ("ResetPassword", "httpTrigger", "POST api/auth/password/reset"),
+        ("VerifyEmail", "httpTrigger", "POST api/auth/email/verify"),
+        ("ResendVerification", "httpTrigger", "POST api/auth/email/verify/resend"),
         ("CreateToken", "httpTrigger", "POST api/tokens"),
         ("ListTokens", "httpTrigger", "GET api/tokens"),
         ("DeleteToken", "httpTrigger", "DELETE api/tokens/{id}"),
@@ -38,6 +40,7 @@ public sealed class ArtefactContractTests(Artefact artefact) : IClassFixture<Art
         ("Health", "httpTrigger", "GET api/health"),
         ("OpenApi", "httpTrigger", "GET api/openapi.json"),
         ("ResetPasswordPage", "httpTrigger", "GET reset-password"),
+        ("VerifyEmailPage", "httpTrigger", "GET verify-email"),
         ("SendResetEmail", "queueTrigger", "password-reset via AzureWebJobsStorage"),
         ("SendAccountEmail", "queueTrigger", "account-email via AzureWebJobsStorage"),
         ("PurgeExpiredTokens", "timerTrigger", "%PurgeSchedule%"),
@@ -129,6 +132,7 @@ public sealed class ArtefactContractTests(Artefact artefact) : IClassFixture<Art
     {
         var port = LocalProcess.FreePort();
         var azurite = await Azurite.Shared;
+        var mail = Directory.CreateTempSubdirectory("standalone-mail-").FullName;
         await using var app = LocalProcess.Start("dotnet", [Path.Combine(artefact.AppRoot, "Auth.Functions.dll")], new Dictionary<string, string?>
         {
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
@@ -136,15 +140,39 @@ public sealed class ArtefactContractTests(Artefact artefact) : IClassFixture<Art
             ["Storage__TablePrefix"] = "c" + Guid.NewGuid().ToString("N")[..12],
             ["Storage__QueuePrefix"] = "c" + Guid.NewGuid().ToString("N")[..12] + "-",
             ["PublicBaseUrl"] = "https://auth.example.com",
-            ["Email__PickupDirectory"] = Directory.CreateTempSubdirectory("standalone-mail-").FullName,
+            ["Email__PickupDirectory"] = mail,
         }, workingDirectory: artefact.AppRoot);
         await LocalProcess.WaitForPortAsync(port, TimeSpan.FromSeconds(30), () => app.Output);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
 
         await (await http.GetAsync("/api/health")).ShouldBe(HttpStatusCode.OK);
         await (await http.PostAsJsonAsync("/api/auth/register", new { email = "zip@example.com", password = "correct horse battery" })).ShouldBe(HttpStatusCode.Created);
+        // Out of the box, a login waits for the address to be verified, and the link is in the mail folder.
+        await (await http.PostAsJsonAsync("/api/auth/login", new { email = "zip@example.com", password = "correct horse battery" }))
+            .ShouldBeProblem(HttpStatusCode.Forbidden, "email_not_verified");
+        var token = await VerificationTokenAsync(mail);
+        await (await http.PostAsJsonAsync("/api/auth/email/verify", new { token })).ShouldBe(HttpStatusCode.NoContent);
         await (await http.PostAsJsonAsync("/api/auth/login", new { email = "zip@example.com", password = "correct horse battery" })).ShouldBe(HttpStatusCode.OK);
         // No trigger endpoint of any kind is reachable on the public listener.
         await (await http.PostAsync("/SendResetEmail", JsonContent.Create(new { }))).ShouldBeProblem(HttpStatusCode.NotFound, "not_found");
+    }
+
+    private static async Task<string> VerificationTokenAsync(string folder)
+    {
+        for (var waited = 0; waited < 300; waited++)
+        {
+            foreach (var file in Directory.GetFiles(folder, "*.eml"))
+            {
+                var text = (await MimeKit.MimeMessage.LoadAsync(file)).TextBody ?? "";
+                if (text.Split("/verify-email#token=") is [_, var rest, ..])
+                {
+                    return Uri.UnescapeDataString(rest.Split(null)[0]);
+                }
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"No verification email in {folder}.");
     }
 }

@@ -74,7 +74,7 @@ public sealed partial class WorkerParityTests
         foreach (var function in FunctionCatalog.Http)
         {
             Assert.Contains(viaWorker, s => s.Function == function.Name && s.Status < 300);
-            if (function.Name is not ("OpenApi" or "ResetPasswordPage"))
+            if (function.Name is not ("OpenApi" or "ResetPasswordPage" or "VerifyEmailPage"))
             {
                 Assert.Contains(viaWorker, s => s.Function == function.Name && s.Status >= 400);
             }
@@ -119,6 +119,13 @@ public sealed partial class WorkerParityTests
         await Call("Register", 201, "POST", "/api/auth/register", new { email, password, displayName = "Parity" });
         await Call("Register", 409, "POST", "/api/auth/register", new { email, password });
         await Call("Register", 400, "POST", "/api/auth/register", new { email = "nope", password });
+        // Verification is required (the service's default): the right password gets 403 until the link is used.
+        await Call("Login", 403, "POST", "/api/auth/login", new { email, password });
+        var verification = await side.LinkTokenAsync(VerifyPage);
+        await Call("VerifyEmail", 404, "POST", "/api/auth/email/verify", new { token = "afs_verify_unknown" });
+        await Call("VerifyEmail", 204, "POST", "/api/auth/email/verify", new { token = verification });
+        await Call("ResendVerification", 202, "POST", "/api/auth/email/verify/resend", new { email });
+        await Call("ResendVerification", 400, "POST", "/api/auth/email/verify/resend", new { email = "nope" });
         var session = (string)(await Call("Login", 200, "POST", "/api/auth/login", new { email, password }))!["token"]!["key"]!;
         await Call("Login", 401, "POST", "/api/auth/login", new { email, password = "wrong horse battery" });
         await Call("Login", 415, "POST", "/api/auth/login", new { email, password }, contentType: "text/plain");
@@ -146,7 +153,7 @@ public sealed partial class WorkerParityTests
         await Call("RevokeAllTokens", 204, "DELETE", "/api/tokens?keep=current", key: "Bearer " + second);
         await Call("ForgotPassword", 400, "POST", "/api/auth/password/forgot", new { email = "nope" });
         await Call("ForgotPassword", 202, "POST", "/api/auth/password/forgot", new { email });
-        var token = await side.ResetTokenAsync();
+        var token = await side.LinkTokenAsync(ResetPage);
         await Call("ResetPassword", 404, "POST", "/api/auth/password/reset", new { token = "afs_rst_unknown", newPassword = "yet another passphrase" });
         await Call("ResetPassword", 204, "POST", "/api/auth/password/reset", new { token, newPassword = "yet another passphrase" });
         await Call("ResetPassword", 404, "POST", "/api/auth/password/reset", new { token, newPassword = "yet another passphrase" });
@@ -156,6 +163,7 @@ public sealed partial class WorkerParityTests
         outage.Stop();
         await Call("OpenApi", 200, "GET", "/api/openapi.json");
         await Call("ResetPasswordPage", 200, "GET", "/reset-password");
+        await Call("VerifyEmailPage", 200, "GET", "/verify-email");
         return steps;
     }
 
@@ -174,31 +182,34 @@ public sealed partial class WorkerParityTests
 
         Task<(int Status, string? ContentType, string Body)> SendAsync(string method, string pathAndQuery, object? body, string? authorization, string contentType);
 
-        /// <summary>The token of the reset email that the last ForgotPassword led to.</summary>
-        Task<string> ResetTokenAsync();
+        /// <summary>The token of the (only) email that links to <paramref name="page"/>: the reset or the verification email.</summary>
+        Task<string> LinkTokenAsync(string page);
     }
 
-    private static async Task<string> TokenFromMailAsync(string directory)
+    private const string ResetPage = "reset-password";
+    private const string VerifyPage = "verify-email";
+
+    private static async Task<string> TokenFromMailAsync(string directory, string page)
     {
-        // The folder also holds the security notifications: the reset email is the one with a link.
+        // The folder also holds the security notifications, and the other kind of link email.
         for (var waited = 0; waited < 300; waited++)
         {
             var texts = Directory.Exists(directory)
                 ? Directory.GetFiles(directory, "*.eml").Select(f => MimeKit.MimeMessage.Load(f).TextBody ?? "")
                 : [];
-            if (texts.Select(t => ResetToken().Match(t)).FirstOrDefault(m => m.Success) is { } match)
+            if (texts.Select(t => LinkToken().Match(t)).FirstOrDefault(m => m.Success && m.Groups[1].Value == page) is { } match)
             {
-                return Uri.UnescapeDataString(match.Groups[1].Value);
+                return Uri.UnescapeDataString(match.Groups[2].Value);
             }
 
             await Task.Delay(100);
         }
 
-        throw new TimeoutException($"No reset email in {directory}.");
+        throw new TimeoutException($"No email linking to {page} in {directory}.");
     }
 
-    [GeneratedRegex(@"reset-password#token=(\S+)")]
-    private static partial Regex ResetToken();
+    [GeneratedRegex(@"/(reset-password|verify-email)#token=(\S+)")]
+    private static partial Regex LinkToken();
 
     /// <summary>The function methods, invoked as the isolated worker invokes them.</summary>
     private sealed class WorkerSide : ISide
@@ -299,16 +310,20 @@ public sealed partial class WorkerParityTests
             return true;
         }
 
-        public async Task<string> ResetTokenAsync()
+        public async Task<string> LinkTokenAsync(string page)
         {
-            // The host would deliver the queued message to SendResetEmail; here it is taken off the
-            // real queue and handed to the function the same way.
+            // The host would deliver the queued message to SendResetEmail or SendAccountEmail; here it
+            // is taken off the real queue and handed to the function the same way.
+            var (queueName, functionName) = page == ResetPage
+                ? (Auth.Functions.Recovery.ResetQueue.Name, Auth.Functions.Recovery.ResetEmailWorker.FunctionName)
+                : (Auth.Functions.Notifications.AccountEmailQueue.Name, Auth.Functions.Notifications.AccountEmailWorker.FunctionName);
             var queues = _host.Services.GetRequiredService<QueueServiceClient>();
-            var queue = queues.GetQueueClient(_host.Services.GetRequiredService<StorageOptions>().QueueName(Auth.Functions.Recovery.ResetQueue.Name));
-            var message = (await queue.ReceiveMessageAsync()).Value ?? throw new InvalidOperationException("ForgotPassword queued nothing.");
-            var function = FunctionCatalog.Queue.Single(f => f.Name == Auth.Functions.Recovery.ResetEmailWorker.FunctionName);
+            var queue = queues.GetQueueClient(_host.Services.GetRequiredService<StorageOptions>().QueueName(queueName));
+            var message = (await queue.ReceiveMessageAsync()).Value ?? throw new InvalidOperationException($"Nothing was queued on {queueName}.");
+            var function = FunctionCatalog.Queue.Single(f => f.Name == functionName);
             await (Task)function.Method.Invoke(Activate(function.Method.DeclaringType!), [message.Body.ToString(), CancellationToken.None])!;
-            return await TokenFromMailAsync(_mail);
+            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+            return await TokenFromMailAsync(_mail, page);
         }
 
         public async ValueTask DisposeAsync()
@@ -324,7 +339,12 @@ public sealed partial class WorkerParityTests
         public StorageProbe Probe => app.Storage;
 
         public static async Task<StandaloneSide> StartAsync() =>
-            new(await AuthApp.StartAsync(emailSender: AuthApp.ConfiguredSender, settings: new Dictionary<string, string?> { ["RateLimits:RegisterPerMinute"] = "1000" }));
+            new(await AuthApp.StartAsync(emailSender: AuthApp.ConfiguredSender, settings: new Dictionary<string, string?>
+            {
+                ["RateLimits:RegisterPerMinute"] = "1000",
+                // The service's default, as on the worker side.
+                ["Accounts:RequireVerifiedEmail"] = "true",
+            }));
 
         public async Task<(int Status, string? ContentType, string Body)> SendAsync(string method, string pathAndQuery, object? body, string? authorization, string contentType)
         {
@@ -345,7 +365,7 @@ public sealed partial class WorkerParityTests
             return ((int)response.StatusCode, response.Content.Headers.ContentType?.ToString(), await response.Content.ReadAsStringAsync());
         }
 
-        public Task<string> ResetTokenAsync() => TokenFromMailAsync(app.MailDirectory);
+        public Task<string> LinkTokenAsync(string page) => TokenFromMailAsync(app.MailDirectory, page);
 
         public ValueTask DisposeAsync() => app.DisposeAsync();
     }

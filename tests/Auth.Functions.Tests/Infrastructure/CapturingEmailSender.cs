@@ -33,16 +33,25 @@ public sealed partial class CapturingEmailSender : IEmailSender
     }
 
     /// <summary>Reset emails carry a reset link; notifications carry none.</summary>
-    public static bool IsResetEmail(EmailMessage message) => LinkPattern().IsMatch(message.PlainText);
+    public static bool IsResetEmail(EmailMessage message) => LinkPattern().Match(message.PlainText) is { Success: true } m && m.Groups["page"].Value == ResetPage;
+
+    /// <summary>Verification emails carry a verification link.</summary>
+    public static bool IsVerificationEmail(EmailMessage message) => LinkPattern().Match(message.PlainText) is { Success: true } m && m.Groups["page"].Value == VerifyPage;
 
     /// <summary>Every reset email sent so far.</summary>
     public IReadOnlyCollection<EmailMessage> ResetEmails => [.. _sent.Where(IsResetEmail)];
 
-    /// <summary>The reset link of an email, from its plain-text part.</summary>
+    /// <summary>Every verification email sent so far.</summary>
+    public IReadOnlyCollection<EmailMessage> VerificationEmails => [.. _sent.Where(IsVerificationEmail)];
+
+    /// <summary>The link of a reset or verification email, from its plain-text part.</summary>
     public static string LinkIn(EmailMessage message) => LinkPattern().Match(message.PlainText).Value;
 
     public static string TokenIn(EmailMessage message) => Uri.UnescapeDataString(LinkIn(message).Split("token=")[1]);
 
-    [GeneratedRegex(@"https?://\S+/reset-password#token=\S+")]
+    private const string ResetPage = "reset-password";
+    private const string VerifyPage = "verify-email";
+
+    [GeneratedRegex(@"https?://\S+/(?<page>reset-password|verify-email)#token=\S+")]
     private static partial Regex LinkPattern();
 }

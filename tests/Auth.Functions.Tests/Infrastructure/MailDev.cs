@@ -42,12 +42,14 @@ public sealed class MailDev : IAsyncDisposable
         return JsonNode.Parse(json)!.AsArray();
     }
 
-    public async Task<JsonNode> WaitForMessageToAsync(string address, TimeSpan? timeout = null)
+    /// <summary>The first email to <paramref name="address"/> with <paramref name="subject"/>.</summary>
+    public async Task<JsonNode> WaitForMessageToAsync(string address, string subject, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
         while (DateTime.UtcNow < deadline)
         {
-            var match = (await MessagesAsync()).FirstOrDefault(m => m!["to"]!.AsArray().Any(t => (string?)t!["address"] == address));
+            var match = (await MessagesAsync()).FirstOrDefault(m =>
+                m!["to"]!.AsArray().Any(t => (string?)t!["address"] == address) && (string?)m["subject"] == subject);
             if (match is not null)
             {
                 return match;
@@ -56,7 +58,7 @@ public sealed class MailDev : IAsyncDisposable
             await Task.Delay(100);
         }
 
-        throw new TimeoutException($"maildev received no email to {address}.");
+        throw new TimeoutException($"maildev received no email to {address} about \"{subject}\".");
     }
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();

@@ -32,7 +32,7 @@ public sealed class EmailSenderTests
     }
 
     [Fact]
-    public async Task AResetFlowOverARealSmtpServerDeliversAWorkingLink()
+    public async Task TheVerificationAndResetFlowsOverARealSmtpServerDeliverWorkingLinks()
     {
         await using var maildev = await MailDev.StartAsync();
         await using var app = await AuthApp.StartAsync(emailSender: AuthApp.ConfiguredSender, settings: new Dictionary<string, string?>
@@ -47,16 +47,21 @@ public sealed class EmailSenderTests
         });
         var (email, _, _, _) = await app.Api().NewUserAsync();
 
-        await (await app.Api().PostAsync("/api/auth/password/forgot", new { email })).ShouldBe(HttpStatusCode.Accepted);
+        async Task<string> TokenAsync(string subject, string page)
+        {
+            var received = await maildev.WaitForMessageToAsync(email, subject);
+            Assert.Equal("auth@example.com", (string?)received["from"]![0]!["address"]);
+            var link = System.Text.RegularExpressions.Regex.Match((string)received["text"]!, @"https://\S+").Value;
+            Assert.StartsWith($"{AuthApp.PublicBaseUrl}/{page}#token=", link, StringComparison.Ordinal);
+            Assert.Contains(link, (string)received["html"]!, StringComparison.Ordinal);
+            return Uri.UnescapeDataString(link.Split("token=")[1]);
+        }
 
-        var received = await maildev.WaitForMessageToAsync(email);
-        Assert.Equal("Reset your password", (string?)received["subject"]);
-        Assert.Equal("auth@example.com", (string?)received["from"]![0]!["address"]);
-        var text = (string)received["text"]!;
-        var link = System.Text.RegularExpressions.Regex.Match(text, @"https://\S+").Value;
-        Assert.StartsWith($"{AuthApp.PublicBaseUrl}/reset-password#token=", link, StringComparison.Ordinal);
-        Assert.Contains(link, (string)received["html"]!, StringComparison.Ordinal);
-        var token = Uri.UnescapeDataString(link.Split("token=")[1]);
+        var verification = await TokenAsync("Verify your email address", "verify-email");
+        await (await app.Api().PostAsync("/api/auth/email/verify", new { token = verification })).ShouldBe(HttpStatusCode.NoContent);
+
+        await (await app.Api().PostAsync("/api/auth/password/forgot", new { email })).ShouldBe(HttpStatusCode.Accepted);
+        var token = await TokenAsync("Reset your password", "reset-password");
         await (await app.Api().PostAsync("/api/auth/password/reset", new { token, newPassword = "delivered by smtp for real" })).ShouldBe(HttpStatusCode.NoContent);
         await app.Api().LoginAsync(email, "delivered by smtp for real");
     }

@@ -80,6 +80,8 @@ public sealed class HostingModeTests
     [InlineData("Email__Provider", "smtp", "Email__Smtp__Host")]
     [InlineData("Email__Provider", "acs", "Email__Acs__ConnectionString")]
     [InlineData("PublicBaseUrl", "not-a-url", "PublicBaseUrl")]
+    [InlineData("Accounts__RequireVerifiedEmail", "maybe", "RequireVerifiedEmail")]
+    [InlineData("EmailVerification__TokenLifetime", "-01:00:00", "EmailVerification")]
     [InlineData("PurgeSchedule", "every hour", "every hour")]
     public async Task ABadSettingStopsStartUpWithAMessageNamingIt(string key, string? value, string named)
     {

@@ -16,8 +16,9 @@ public sealed class RegisterTests
         Assert.Matches("^[0-9a-f]{32}$", (string)user["id"]!);
         Assert.Equal("Ann@Example.com", (string?)user["email"]);
         Assert.Equal("Ann", (string?)user["displayName"]);
+        Assert.False((bool)user["emailVerified"]!);
         Assert.EndsWith("+00:00", (string)user["created"]!, StringComparison.Ordinal);
-        Assert.Equal(4, user.AsObject().Count);
+        Assert.Equal(5, user.AsObject().Count);
     }
 
     [Fact]

@@ -1,20 +1,15 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Auth.Functions.Tests.Infrastructure;
 using Microsoft.Playwright;
-using MimeKit;
 
 namespace Auth.Functions.Tests.Integration;
 
 /// <summary>The whole recovery flow as a person does it, in real headless Chromium (Debian's, driven by Playwright).</summary>
-public sealed partial class ResetPageBrowserTests
+public sealed class ResetPageBrowserTests
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
-
     [Fact]
     public async Task ForgotThenTheEmailedLinkThenANewPasswordThenLoginWithIt()
     {
-        Assert.True(File.Exists(ChromiumPath), "Chromium is missing: ./test.sh installs it (apt-get install chromium).");
         var port = LocalProcess.FreePort();
         await using var app = await AuthApp.StartAsync(emailSender: AuthApp.ConfiguredSender, kestrelPort: port);
         var api = new Api(new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") }, null);
@@ -22,17 +17,11 @@ public sealed partial class ResetPageBrowserTests
         var (_, apiKey) = await api.WithKey(session).CreateApiKeyAsync();
 
         await (await api.PostAsync("/api/auth/password/forgot", new { email })).ShouldBe(HttpStatusCode.Accepted);
-        var link = await ReadLinkFromPickupFolderAsync(app.MailDirectory);
+        var link = await Chromium.ReadLinkFromPickupFolderAsync(app.MailDirectory, "reset-password");
         Assert.StartsWith($"http://127.0.0.1:{port}/reset-password#token=afs_reset_", link, StringComparison.Ordinal);
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
-        });
-        var page = await browser.NewPageAsync();
+        await using var chromium = await Chromium.LaunchAsync();
+        var page = await chromium.Browser.NewPageAsync();
         var resetRequests = new List<IRequest>();
         var urlsSent = new List<string>();
         page.Request += (_, request) =>
@@ -95,28 +84,4 @@ public sealed partial class ResetPageBrowserTests
         await page.GetByRole(AriaRole.Button, new() { Name = "Set new password" }).ClickAsync();
         await page.GetByRole(AriaRole.Status).GetByText("already been used", new() { Exact = false }).WaitForAsync();
     }
-
-    private static async Task<string> ReadLinkFromPickupFolderAsync(string folder)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (DateTime.UtcNow < deadline)
-        {
-            // The folder also holds the security notification of the key created above: the reset email has the link.
-            foreach (var file in Directory.Exists(folder) ? Directory.GetFiles(folder, "*.eml") : [])
-            {
-                var message = await MimeMessage.LoadAsync(file);
-                if (LinkPattern().Match(message.TextBody ?? "") is { Success: true } link)
-                {
-                    return link.Value;
-                }
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"No reset email appeared in {folder}.");
-    }
-
-    [GeneratedRegex(@"http://\S+/reset-password#token=\S+")]
-    private static partial Regex LinkPattern();
 }

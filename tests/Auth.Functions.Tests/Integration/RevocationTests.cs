@@ -116,8 +116,10 @@ public sealed class RevocationTests
             rows.Add(row.RowKey);
         }
 
-        // Only the user row is left, and the security log: the login, 249 key_created events and the revoke-all.
-        Assert.Equal(["user"], rows.Where(r => !r.StartsWith("evt-", StringComparison.Ordinal)));
+        // Only the user row is left, the registration's verification link (no key: revocation leaves it),
+        // and the security log: the login, 249 key_created events and the revoke-all.
+        Assert.Equal(["user"], rows.Where(r => !r.StartsWith("evt-", StringComparison.Ordinal) && !r.StartsWith("vfy-", StringComparison.Ordinal)));
+        Assert.Single(rows, r => r.StartsWith("vfy-", StringComparison.Ordinal));
         Assert.Equal(251, rows.Count(r => r.StartsWith("evt-", StringComparison.Ordinal)));
         await (await app.Api(keys[123]).GetAsync("/api/auth/me")).ShouldBe(HttpStatusCode.Unauthorized);
     }

@@ -10,6 +10,7 @@ public sealed class KeysTests
     [InlineData(KeyKind.Session, "afs_sess_")]
     [InlineData(KeyKind.Api, "afs_api_")]
     [InlineData(KeyKind.Reset, "afs_reset_")]
+    [InlineData(KeyKind.Verification, "afs_verify_")]
     public void KeysCarryARecognisablePrefixPerKindAndParseBack(KeyKind kind, string prefix)
     {
         var tokenId = Keys.NewId();

@@ -1,15 +1,20 @@
 using Auth.Functions.Storage;
 using Azure;
 using Azure.Data.Tables;
-using Microsoft.Extensions.Options;
 
-namespace Auth.Functions.Recovery;
+namespace Auth.Functions.Email;
 
-/// <summary>What <see cref="ResetEmailThrottle.TryReserveAsync"/> decided; with <see cref="ResetEmailSlot.GlobalLimit"/>, when the next window opens.</summary>
-public readonly record struct ResetEmailReservation(ResetEmailSlot Slot, TimeSpan RetryAfter);
+/// <summary>
+/// The limits on one kind of email that anyone can ask for with an address (reset, verification):
+/// <paramref name="Scope"/> names its counters.
+/// </summary>
+public sealed record EmailLimits(string Scope, TimeSpan MinIntervalPerAccount, int MaxPerAccountPerHour, int MaxPerMinute);
+
+/// <summary>What <see cref="EmailThrottle.TryReserveAsync"/> decided; with <see cref="EmailSlot.GlobalLimit"/>, when the next window opens.</summary>
+public readonly record struct EmailReservation(EmailSlot Slot, TimeSpan RetryAfter);
 
 /// <summary>The outcome of a reservation.</summary>
-public enum ResetEmailSlot
+public enum EmailSlot
 {
     /// <summary>Both slots taken: send.</summary>
     Reserved,
@@ -20,15 +25,16 @@ public enum ResetEmailSlot
 }
 
 /// <summary>
-/// Limits on reset emails, kept in storage so every instance shares them: one per account per
-/// interval, a few per account per hour, and an overall cap per minute. Slots are reserved
+/// Limits on emails that anyone can ask for, kept in storage so every instance shares them: one per
+/// account per interval, a few per account per hour, and an overall cap per minute, each kind
+/// (<see cref="EmailLimits.Scope"/>) counted on its own. Slots are reserved
 /// (ETag-guarded) before the email is sent, so concurrent workers cannot both take the last one.
 /// The global slot is taken first and given back if the account's is refused, so requests dropped
 /// for one account never use up the service's share.
 /// </summary>
-public sealed class ResetEmailThrottle(AuthTables tables, ExpiryIndex expiry, TimeProvider clock, IOptions<RecoveryOptions> options)
+public sealed class EmailThrottle(AuthTables tables, ExpiryIndex expiry, TimeProvider clock)
 {
-    public const string Everyone = "reset-all";
+    private const string EveryoneSuffix = "-all";
 
     /// <summary>The window of the overall cap; the purge reads it too.</summary>
     public static readonly TimeSpan GlobalWindow = TimeSpan.FromMinutes(1);
@@ -36,31 +42,37 @@ public sealed class ResetEmailThrottle(AuthTables tables, ExpiryIndex expiry, Ti
     /// <summary>The window of the per-account hourly cap; the purge reads it too.</summary>
     public static readonly TimeSpan AccountWindow = TimeSpan.FromHours(1);
 
-    public static string PartitionFor(string emailKey) => "reset-" + emailKey;
+    public static string PartitionFor(string scope, string emailKey) => $"{scope}-{emailKey}";
 
-    public async Task<ResetEmailReservation> TryReserveAsync(string emailKey, CancellationToken cancellationToken)
+    /// <summary>The partition of a kind's overall counters (one row per minute).</summary>
+    public static string EveryoneOf(string scope) => scope + EveryoneSuffix;
+
+    /// <summary>True for an overall counter's partition (an account's ends with a 64-digit email key).</summary>
+    public static bool IsEveryone(string partition) => partition.EndsWith(EveryoneSuffix, StringComparison.Ordinal);
+
+    public async Task<EmailReservation> TryReserveAsync(EmailLimits settings, string emailKey, CancellationToken cancellationToken)
     {
-        var settings = options.Value;
         var now = clock.GetUtcNow();
         var minute = GlobalRow(now);
-        if (!await TryTakeAsync(Everyone, minute, now, entity => entity.SentInWindow < settings.MaxPerMinute, GlobalWindow, cancellationToken))
+        var everyone = EveryoneOf(settings.Scope);
+        if (!await TryTakeAsync(everyone, minute, now, entity => entity.SentInWindow < settings.MaxPerMinute, GlobalWindow, cancellationToken))
         {
             // From the same instant the window was judged by: the next one opens at the next minute.
             var windowStart = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero);
-            return new(ResetEmailSlot.GlobalLimit, windowStart + GlobalWindow - now);
+            return new(EmailSlot.GlobalLimit, windowStart + GlobalWindow - now);
         }
 
-        var perAccount = await TryTakeAsync(PartitionFor(emailKey), "", now, entity =>
+        var perAccount = await TryTakeAsync(PartitionFor(settings.Scope, emailKey), "", now, entity =>
             (entity.SentInWindow == 0 || now - entity.LastSent >= settings.MinIntervalPerAccount)
             && (now - entity.WindowStart >= AccountWindow || entity.SentInWindow < settings.MaxPerAccountPerHour),
             AccountWindow, cancellationToken);
         if (perAccount)
         {
-            return new(ResetEmailSlot.Reserved, TimeSpan.Zero);
+            return new(EmailSlot.Reserved, TimeSpan.Zero);
         }
 
-        await ReleaseAsync(Everyone, minute, cancellationToken);
-        return new(ResetEmailSlot.AccountLimit, TimeSpan.Zero);
+        await ReleaseAsync(everyone, minute, cancellationToken);
+        return new(EmailSlot.AccountLimit, TimeSpan.Zero);
     }
 
     private static string GlobalRow(DateTimeOffset now) => now.UtcDateTime.ToString("yyyyMMddHHmm", System.Globalization.CultureInfo.InvariantCulture);
