@@ -9,6 +9,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace Auth.Functions.Accounts;
 
 /// <summary>Register, Login, LoginBasic, Me and Logout.</summary>
+[ApiTag("Accounts", "Registration, login with a password (JSON or Basic), the calling key and logout.")]
 public sealed class AccountFunctions(
     ApiPipeline api,
     KeyedApi keyed,
@@ -28,22 +29,22 @@ public sealed class AccountFunctions(
     [EndpointSummary("Create an account.")]
     [JsonRequest(typeof(RegisterRequest))]
     [Response(StatusCodes.Status201Created, typeof(UserResponse))]
-    [ProblemResponses(400, 409, 413, 415, 429, 503)]
-    public Task<IResult> Register([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Register)] HttpRequest request) =>
+    [ProblemResponses(ProblemCodes.ValidationFailed, ProblemCodes.EmailTaken, ProblemCodes.TooManyRequests)]
+    public Task<IResult> Register([HttpTrigger(AuthorizationLevel.Anonymous, "post", "options", Route = Routes.Register)] HttpRequest request) =>
         api.RunAsync(request, RegisterPolicy, RegisterAsync);
 
     [Function(nameof(Login))]
     [EndpointSummary("Log in with email and password; returns a 24-hour session key.")]
     [JsonRequest(typeof(LoginRequest))]
     [Response(StatusCodes.Status200OK, typeof(LoginResponse))]
-    [ProblemResponses(400, 401, 403, 413, 415, 429, 503)]
-    public Task<IResult> Login([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Login)] HttpRequest request) =>
+    [ProblemResponses(ProblemCodes.ValidationFailed, ProblemCodes.InvalidCredentials, ProblemCodes.EmailNotVerified, ProblemCodes.TooManyRequests)]
+    public Task<IResult> Login([HttpTrigger(AuthorizationLevel.Anonymous, "post", "options", Route = Routes.Login)] HttpRequest request) =>
         api.RunAsync(request, ApiPolicy.Json, LoginAsync);
 
     [Function(nameof(LoginBasic))]
     [EndpointSummary("Log in with Authorization: Basic base64(email:password).")]
     [Response(StatusCodes.Status200OK, typeof(LoginResponse))]
-    [ProblemResponses(401, 403, 429, 503)]
+    [ProblemResponses(ProblemCodes.InvalidCredentials, ProblemCodes.EmailNotVerified, ProblemCodes.TooManyRequests)]
     public Task<IResult> LoginBasic([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Login)] HttpRequest request) =>
         api.RunAsync(request, ApiPolicy.Default, LoginBasicAsync);
 
@@ -51,16 +52,16 @@ public sealed class AccountFunctions(
     [EndpointSummary("The caller's user and the presented key: the call apps use to validate a key.")]
     [RequiresKey]
     [Response(StatusCodes.Status200OK, typeof(MeResponse))]
-    [ProblemResponses(401, 503)]
-    public Task<IResult> Me([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Me)] HttpRequest request) =>
+    [ProblemResponses]
+    public Task<IResult> Me([HttpTrigger(AuthorizationLevel.Anonymous, "get", "options", Route = Routes.Me)] HttpRequest request) =>
         keyed.RunAsync(request, ApiPolicy.Default, (caller, _, _) => Task.FromResult<IResult>(MeOf(caller)));
 
     [Function(nameof(Logout))]
     [EndpointSummary("Revoke the presented key.")]
     [RequiresKey]
     [Response(StatusCodes.Status204NoContent)]
-    [ProblemResponses(401, 503)]
-    public Task<IResult> Logout([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Logout)] HttpRequest request) =>
+    [ProblemResponses]
+    public Task<IResult> Logout([HttpTrigger(AuthorizationLevel.Anonymous, "post", "options", Route = Routes.Logout)] HttpRequest request) =>
         keyed.RunAsync(request, ApiPolicy.Default, LogoutAsync);
 
     private async Task<IResult> RegisterAsync(HttpRequest request, CancellationToken cancellationToken)

@@ -6,6 +6,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace Auth.Functions.Accounts;
 
 /// <summary>ChangePassword (forgot/reset live with the recovery feature).</summary>
+[ApiTag("Passwords", "Changing the password of the signed-in account.")]
 public sealed class PasswordFunctions(KeyedApi keyed, PasswordChangeService change)
 {
     [Function(nameof(ChangePassword))]
@@ -13,8 +14,8 @@ public sealed class PasswordFunctions(KeyedApi keyed, PasswordChangeService chan
     [RequiresKey]
     [JsonRequest(typeof(ChangePasswordRequest))]
     [Response(StatusCodes.Status204NoContent)]
-    [ProblemResponses(400, 401, 413, 415, 429, 503)]
-    public Task<IResult> ChangePassword([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.ChangePassword)] HttpRequest request) =>
+    [ProblemResponses(ProblemCodes.ValidationFailed, ProblemCodes.TooManyRequests)]
+    public Task<IResult> ChangePassword([HttpTrigger(AuthorizationLevel.Anonymous, "post", "options", Route = Routes.ChangePassword)] HttpRequest request) =>
         keyed.RunAsync(request, ApiPolicy.Json, ChangeAsync);
 
     private async Task<IResult> ChangeAsync(Caller caller, HttpRequest request, CancellationToken cancellationToken)

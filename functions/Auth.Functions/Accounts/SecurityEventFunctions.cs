@@ -7,14 +7,15 @@ using Microsoft.Azure.Functions.Worker;
 namespace Auth.Functions.Accounts;
 
 /// <summary>ListSecurityEvents: the caller's own security log, newest first, a page at a time.</summary>
+[ApiTag("Security log", "The account's own security events, newest first.")]
 public sealed class SecurityEventFunctions(KeyedApi keyed, SecurityEvents events)
 {
     [Function(nameof(ListSecurityEvents))]
     [EndpointSummary("The caller's security events, newest first: ?limit=1-100 (50), ?before={next} for the next page.")]
     [RequiresKey]
     [Response(StatusCodes.Status200OK, typeof(SecurityEventListResponse))]
-    [ProblemResponses(400, 401, 503)]
-    public Task<IResult> ListSecurityEvents([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.SecurityEvents)] HttpRequest request) =>
+    [ProblemResponses(ProblemCodes.ValidationFailed)]
+    public Task<IResult> ListSecurityEvents([HttpTrigger(AuthorizationLevel.Anonymous, "get", "options", Route = Routes.SecurityEvents)] HttpRequest request) =>
         keyed.RunAsync(request, ApiPolicy.Default, ListAsync);
 
     private async Task<IResult> ListAsync(Caller caller, HttpRequest request, CancellationToken cancellationToken)

@@ -7,13 +7,14 @@ namespace Auth.Functions.Health;
 public sealed record HealthResponse(string Status);
 
 /// <summary>Health: 200 when storage answers, 503 when it does not.</summary>
+[ApiTag("Health", "Whether the service and its storage answer.")]
 public sealed class HealthFunction(ApiPipeline api, AuthTables tables)
 {
     [Function(nameof(Health))]
     [EndpointSummary("200 when storage answers, 503 storage_unavailable when it does not.")]
     [Response(StatusCodes.Status200OK, typeof(HealthResponse))]
-    [ProblemResponses(503)]
-    public Task<IResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Health)] HttpRequest request) =>
+    [ProblemResponses]
+    public Task<IResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", "options", Route = Routes.Health)] HttpRequest request) =>
         api.RunAsync(request, ApiPolicy.Default, CheckAsync);
 
     private async Task<IResult> CheckAsync(HttpRequest request, CancellationToken cancellationToken)

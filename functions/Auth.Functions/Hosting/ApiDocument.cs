@@ -1,5 +1,10 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Auth.Functions.Http;
 using Microsoft.AspNetCore.OpenApi;
+using Microsoft.AspNetCore.Routing.Patterns;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.OpenApi;
@@ -19,24 +24,104 @@ public sealed class ApiDocument
 
     private readonly Lazy<Task<string>> _json = new(GenerateAsync);
 
-    public Task<string> GetJsonAsync() => _json.Value;
+    /// <summary>The document, its <c>servers</c> entry naming <paramref name="origin"/> (scheme and host, no trailing slash).</summary>
+    public async Task<string> GetJsonAsync(string origin)
+    {
+        var document = JsonNode.Parse(await _json.Value)!.AsObject();
+        document.Insert(document.IndexOf("paths"), "servers", new JsonArray(new JsonObject { ["url"] = origin.TrimEnd('/') }));
+        return document.ToJsonString(Indented);
+    }
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     private static async Task<string> GenerateAsync()
     {
+        var endpoints = FunctionEndpoints.Build();
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<IHostEnvironment>(new DocumentEnvironment());
-        services.AddSingleton<EndpointDataSource>(new FunctionEndpoints.DataSource(FunctionEndpoints.Build()));
+        services.AddSingleton<EndpointDataSource>(new FunctionEndpoints.DataSource(endpoints));
         services.AddRouting();
         services.ConfigureHttpJsonOptions(o => AppServices.UseFeatureJson(o.SerializerOptions));
         services.AddOpenApi(DocumentName, Configure);
         await using var provider = services.BuildServiceProvider();
         var document = await provider.GetRequiredKeyedService<IOpenApiDocumentProvider>(DocumentName).GetOpenApiDocumentAsync();
-        return await document.SerializeAsJsonAsync(OpenApiSpecVersion.OpenApi3_1);
+        return Complete(await document.SerializeAsJsonAsync(OpenApiSpecVersion.OpenApi3_1), endpoints);
+    }
+
+    /// <summary>
+    /// What ASP.NET Core's generator cannot be told through metadata, added to its output: an explicit
+    /// <c>security: []</c> on anonymous operations, path parameters (the functions bind none), success
+    /// answers without a body (it drops them), the problem codes each error status can carry, and the
+    /// tags' descriptions.
+    /// </summary>
+    private static string Complete(string json, IReadOnlyList<Endpoint> endpoints)
+    {
+        var document = JsonNode.Parse(json)!.AsObject();
+        var byName = endpoints.ToDictionary(e => e.DisplayName!);
+        foreach (var (path, item) in document["paths"]!.AsObject())
+        {
+            foreach (var (_, node) in item!.AsObject())
+            {
+                var operation = node!.AsObject();
+                var metadata = byName[(string)operation["operationId"]!].Metadata;
+                operation.TryAdd("security", new JsonArray());
+                var parameters = RoutePatternFactory.Parse(path).Parameters;
+                if (parameters.Count > 0)
+                {
+                    operation["parameters"] = new JsonArray([.. parameters.Select(p => (JsonNode)new JsonObject
+                    {
+                        ["name"] = p.Name,
+                        ["in"] = "path",
+                        ["required"] = true,
+                        ["schema"] = new JsonObject { ["type"] = "string" },
+                    })]);
+                }
+
+                var responses = operation["responses"]!.AsObject();
+                foreach (var success in metadata.GetOrderedMetadata<ResponseAttribute>())
+                {
+                    responses.TryAdd(success.StatusCode.ToString(CultureInfo.InvariantCulture),
+                        new JsonObject { ["description"] = ReasonPhrases.GetReasonPhrase(success.StatusCode) });
+                }
+
+                foreach (var problem in metadata.GetOrderedMetadata<ProblemResponse>())
+                {
+                    var response = responses[problem.StatusCode.ToString(CultureInfo.InvariantCulture)]!.AsObject();
+                    response["description"] = $"{ReasonPhrases.GetReasonPhrase(problem.StatusCode)}: {string.Join(", ", problem.Codes.Select(c => $"`{c}`"))}.";
+                    response["content"]!["application/problem+json"]!["schema"] = new JsonObject
+                    {
+                        ["allOf"] = new JsonArray(
+                            new JsonObject { ["$ref"] = "#/components/schemas/" + nameof(ProblemBody) },
+                            new JsonObject
+                            {
+                                ["properties"] = new JsonObject
+                                {
+                                    ["code"] = new JsonObject { ["enum"] = new JsonArray([.. problem.Codes.Select(c => (JsonNode)c)]) },
+                                },
+                            }),
+                    };
+                }
+
+                // Sorted by status, as readers expect.
+                var sorted = responses.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => (r.Key, Node: r.Value!.DeepClone())).ToList();
+                responses.Clear();
+                foreach (var (status, response) in sorted)
+                {
+                    responses[status] = response;
+                }
+            }
+        }
+
+        var used = endpoints.SelectMany(e => e.Metadata.GetOrderedMetadata<ApiTagAttribute>()).DistinctBy(t => t.Name);
+        document["tags"] = new JsonArray([.. used.Select(t => (JsonNode)new JsonObject { ["name"] = t.Name, ["description"] = t.Description })]);
+        return document.ToJsonString(Indented);
     }
 
     private static void Configure(OpenApiOptions options)
     {
+        // Preflights are CORS plumbing that every API route answers, not operations.
+        options.ShouldInclude = description => !HttpMethods.IsOptions(description.HttpMethod ?? "");
         options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = Title;
@@ -84,6 +169,7 @@ public sealed class OpenApiFunction(ApiPipeline api, ApiDocument document)
 {
     [Function(nameof(OpenApi))]
     [ExcludeFromDescription]
-    public Task<IResult> OpenApi([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.OpenApi)] HttpRequest request) =>
-        api.RunAsync(request, ApiPolicy.Static, async (_, _) => Results.Text(await document.GetJsonAsync(), "application/json; charset=utf-8"));
+    public Task<IResult> OpenApi([HttpTrigger(AuthorizationLevel.Anonymous, "get", "options", Route = Routes.OpenApi)] HttpRequest request) =>
+        api.RunAsync(request, ApiPolicy.Static, async (request, _) =>
+            Results.Text(await document.GetJsonAsync($"{request.Scheme}://{request.Host}{request.PathBase}"), "application/json; charset=utf-8"));
 }

@@ -46,6 +46,9 @@ public static class AppServices
         services.AddRateLimits();
         // PublicBaseUrl: where the links in emails point.
         services.AddPublicLinks();
+        // CORS for the browser apps' origins (Cors__AllowedOrigins__N), with each route's methods for preflights.
+        services.AddApiCors();
+        services.AddSingleton<IRouteMethods, FunctionRouteMethods>();
         // What every HTTP function runs around its handler, and the OpenAPI document.
         services.AddSingleton<ApiPipeline>();
         services.AddSingleton<ApiDocument>();
@@ -55,6 +58,9 @@ public static class AppServices
     /// <summary>The serializer contexts of every feature, ahead of anything reflection-based.</summary>
     public static void UseFeatureJson(System.Text.Json.JsonSerializerOptions options)
     {
+        // The web defaults would read "5" as a number (and the document would type numbers as
+        // "integer | string"): the API takes numbers as numbers only.
+        options.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
         options.TypeInfoResolverChain.Insert(0, AppJsonContext.Default);
         options.TypeInfoResolverChain.Insert(1, Accounts.AccountsJsonContext.Default);
         options.TypeInfoResolverChain.Insert(2, Tokens.TokensJsonContext.Default);

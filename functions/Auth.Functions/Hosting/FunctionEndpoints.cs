@@ -25,11 +25,18 @@ public static class FunctionEndpoints
         builder.Metadata.Add(new HttpMethodMetadata(function.Methods));
         builder.Metadata.Add(new EndpointNameMetadata(function.Name));
         builder.Metadata.Add(new RouteNameMetadata(function.Name));
+        if (function.Method.DeclaringType!.GetCustomAttribute<ApiTagAttribute>() is { } tag)
+        {
+            builder.Metadata.Add(tag);
+        }
+
         foreach (var attribute in function.Method.GetCustomAttributes())
         {
             if (attribute is ProblemResponsesAttribute problems)
             {
-                foreach (var problem in problems.AsMetadata())
+                var readsJson = function.Method.IsDefined(typeof(JsonRequestAttribute));
+                var requiresKey = function.Method.IsDefined(typeof(RequiresKeyAttribute));
+                foreach (var problem in problems.AsMetadata(readsJson, requiresKey))
                 {
                     builder.Metadata.Add(problem);
                 }

@@ -29,14 +29,58 @@ public sealed class ResponseAttribute(int statusCode, Type? type = null, string 
     public IEnumerable<string> ContentTypes => type is null && contentType == "application/json" ? [] : [contentType];
 }
 
-/// <summary>The error answers of the function, each <c>application/problem+json</c> with a stable <c>code</c>.</summary>
+/// <summary>
+/// The error answers of the function, by their <see cref="ProblemCodes"/>: each status is
+/// <c>application/problem+json</c> and the document names the codes it can carry. What every function
+/// of a kind can answer is added here, not repeated on each: <c>storage_unavailable</c> for all;
+/// <c>malformed_json</c>, <c>payload_too_large</c> and <c>unsupported_media_type</c> with a JSON body;
+/// <c>unauthorized</c> where a key is required.
+/// </summary>
 [AttributeUsage(AttributeTargets.Method)]
-public sealed class ProblemResponsesAttribute(params int[] statusCodes) : Attribute
+public sealed class ProblemResponsesAttribute(params string[] codes) : Attribute
 {
-    public IReadOnlyList<int> StatusCodes => statusCodes;
+    public IReadOnlyList<string> Codes => codes;
 
-    public IEnumerable<IProducesResponseTypeMetadata> AsMetadata() =>
-        statusCodes.Select(status => new ResponseAttribute(status, typeof(ProblemBody), "application/problem+json"));
+    public IEnumerable<ProblemResponse> AsMetadata(bool readsJson, bool requiresKey)
+    {
+        List<string> all = [.. codes, ProblemCodes.StorageUnavailable];
+        if (readsJson)
+        {
+            all.AddRange([ProblemCodes.MalformedJson, ProblemCodes.PayloadTooLarge, ProblemCodes.UnsupportedMediaType]);
+        }
+
+        if (requiresKey)
+        {
+            all.Add(ProblemCodes.Unauthorized);
+        }
+
+        return all.Distinct().GroupBy(ProblemCodes.StatusOf).OrderBy(g => g.Key).Select(g => new ProblemResponse(g.Key, [.. g.Order(StringComparer.Ordinal)]));
+    }
+}
+
+/// <summary>One error status of a function and the codes it can carry.</summary>
+public sealed class ProblemResponse(int statusCode, IReadOnlyList<string> codes) : IProducesResponseTypeMetadata
+{
+    public IReadOnlyList<string> Codes => codes;
+
+    public Type? Type => typeof(ProblemBody);
+
+    public int StatusCode => statusCode;
+
+    public string? Description => null;
+
+    public IEnumerable<string> ContentTypes => ["application/problem+json"];
+}
+
+/// <summary>The tag, with its description, of every operation of a function class (one feature's functions).</summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class ApiTagAttribute(string name, string description) : Attribute, ITagsMetadata
+{
+    public string Name => name;
+
+    public string Description => description;
+
+    public IReadOnlyList<string> Tags => [name];
 }
 
 /// <summary>The function needs <c>Authorization: Bearer {key}</c> (or Basic with a key).</summary>

@@ -6,7 +6,7 @@ namespace Auth.Functions.Http;
 /// <summary>
 /// Everything the API promises around a handler, in the one place both hosts run: every HTTP
 /// function calls it, whether the Functions worker or the standalone server invoked the function.
-/// In order: security headers, one storage budget for the whole request, the media type, the
+/// In order: security and CORS headers (and the answer to a preflight), one storage budget for the whole request, the media type, the
 /// per-address limit, storage readiness, then the handler. Failures become problem details:
 /// storage trouble 503 <c>storage_unavailable</c> with <c>Retry-After</c>, a saturated resource (the hasher) 429,
 /// anything else a bare 500; library messages and stack traces go to the log only.
@@ -15,6 +15,7 @@ public sealed partial class ApiPipeline(
     StorageInitializer storage,
     StorageOptions storageOptions,
     ClientRateLimiter limiter,
+    Cors cors,
     Microsoft.Extensions.Options.IOptions<RateLimitOptions> rateLimits,
     ILogger<ApiPipeline> logger)
 {
@@ -25,6 +26,12 @@ public sealed partial class ApiPipeline(
         var context = request.HttpContext;
         var cancellationToken = context.RequestAborted;
         ApplyHeaders(context);
+        cors.Apply(context);
+        if (Cors.IsPreflight(request))
+        {
+            // A browser asking before a cross-origin call: no storage, no limit, no handler.
+            return cors.Preflight(context);
+        }
 
         // Every storage call of this request, retries included, shares one time budget.
         using var budget = StorageBudget.Start(storageOptions.RequestBudget);

@@ -10,13 +10,15 @@ public sealed record ProblemBody(
     string Title,
     int Status,
     string Code,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, string[]>? Errors);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, string[]>? Errors = null);
 
 /// <summary>An <c>application/problem+json</c> answer with a stable <c>code</c> and optional headers.</summary>
 public sealed class ApiProblem : IResult, IStatusCodeHttpResult
 {
-    public ApiProblem(int status, string code, string title, IReadOnlyDictionary<string, string[]>? errors = null)
+    /// <param name="code">One of <see cref="ProblemCodes"/>, which gives the status.</param>
+    public ApiProblem(string code, string title, IReadOnlyDictionary<string, string[]>? errors = null)
     {
+        var status = ProblemCodes.StatusOf(code);
         Body = new ProblemBody($"https://httpstatuses.io/{status}", title, status, code, errors);
     }
 

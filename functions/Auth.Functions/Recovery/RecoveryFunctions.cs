@@ -7,6 +7,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace Auth.Functions.Recovery;
 
 /// <summary>ForgotPassword, ResetPassword, the hosted ResetPasswordPage, and SendResetEmail behind the queue.</summary>
+[ApiTag("Password recovery", "A forgotten password: the reset email, the reset, and the page the email links to.")]
 public sealed class RecoveryFunctions(ApiPipeline api, ResetQueue queue, PasswordResetService reset, ResetEmailWorker worker, StorageInitializer storage)
 {
     public const string AcceptedMessage = "If an account exists for this email, a password reset link has been sent to it.";
@@ -17,16 +18,16 @@ public sealed class RecoveryFunctions(ApiPipeline api, ResetQueue queue, Passwor
     [EndpointSummary("Ask for a reset email; the answer is the same whether or not the account exists.")]
     [JsonRequest(typeof(ForgotPasswordRequest))]
     [Response(StatusCodes.Status202Accepted, typeof(ForgotPasswordResponse))]
-    [ProblemResponses(400, 413, 415, 429, 503)]
-    public Task<IResult> ForgotPassword([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.ForgotPassword)] HttpRequest request) =>
+    [ProblemResponses(ProblemCodes.ValidationFailed, ProblemCodes.TooManyRequests)]
+    public Task<IResult> ForgotPassword([HttpTrigger(AuthorizationLevel.Anonymous, "post", "options", Route = Routes.ForgotPassword)] HttpRequest request) =>
         api.RunAsync(request, ForgotPolicy, ForgotAsync);
 
     [Function(nameof(ResetPassword))]
     [EndpointSummary("Set a new password with the single-use token from the reset email; revokes every key.")]
     [JsonRequest(typeof(ResetPasswordRequest))]
     [Response(StatusCodes.Status204NoContent)]
-    [ProblemResponses(400, 404, 410, 413, 415, 429, 503)]
-    public Task<IResult> ResetPassword([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.ResetPassword)] HttpRequest request) =>
+    [ProblemResponses(ProblemCodes.ValidationFailed, ProblemCodes.ResetTokenNotFound, ProblemCodes.ResetTokenExpired, ProblemCodes.TooManyRequests)]
+    public Task<IResult> ResetPassword([HttpTrigger(AuthorizationLevel.Anonymous, "post", "options", Route = Routes.ResetPassword)] HttpRequest request) =>
         api.RunAsync(request, ApiPolicy.Json, ResetAsync);
 
     [Function(nameof(ResetPasswordPage))]

@@ -1,6 +1,6 @@
 namespace Auth.Functions.Tokens;
 
-public sealed record CreateTokenRequest(string? Label, DateTimeOffset? Expires);
+public sealed record CreateTokenRequest(string? Label, DateTimeOffset? Expires = null);
 
 /// <summary>A token as returned once, at creation: the only time its key is ever shown.</summary>
 public sealed record TokenDto(

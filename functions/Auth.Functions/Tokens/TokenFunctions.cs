@@ -4,6 +4,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace Auth.Functions.Tokens;
 
 /// <summary>CreateToken, ListTokens, DeleteToken and RevokeAllTokens: the caller's own keys only.</summary>
+[ApiTag("Keys", "Long-lived API keys: create, list and revoke them; and reporting leaked keys, anonymously.")]
 public sealed class TokenFunctions(ApiPipeline api, KeyedApi keyed, TokenStore tokens, RevocationService revocation, LeakedKeys leaked, TimeProvider clock, ILogger<TokenFunctions> logger)
 {
     public const int MaxLabelLength = 100;
@@ -13,15 +14,15 @@ public sealed class TokenFunctions(ApiPipeline api, KeyedApi keyed, TokenStore t
     [RequiresKey]
     [JsonRequest(typeof(CreateTokenRequest))]
     [Response(StatusCodes.Status201Created, typeof(TokenResponse))]
-    [ProblemResponses(400, 401, 413, 415, 503)]
-    public Task<IResult> CreateToken([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Tokens)] HttpRequest request) =>
+    [ProblemResponses(ProblemCodes.ValidationFailed)]
+    public Task<IResult> CreateToken([HttpTrigger(AuthorizationLevel.Anonymous, "post", "options", Route = Routes.Tokens)] HttpRequest request) =>
         keyed.RunAsync(request, ApiPolicy.Json, CreateAsync);
 
     [Function(nameof(ListTokens))]
     [EndpointSummary("The caller's active sessions and API keys.")]
     [RequiresKey]
     [Response(StatusCodes.Status200OK, typeof(TokenListResponse))]
-    [ProblemResponses(401, 503)]
+    [ProblemResponses]
     public Task<IResult> ListTokens([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Tokens)] HttpRequest request) =>
         keyed.RunAsync(request, ApiPolicy.Default, ListAsync);
 
@@ -29,8 +30,8 @@ public sealed class TokenFunctions(ApiPipeline api, KeyedApi keyed, TokenStore t
     [EndpointSummary("Revoke one of the caller's tokens.")]
     [RequiresKey]
     [Response(StatusCodes.Status204NoContent)]
-    [ProblemResponses(401, 404, 503)]
-    public Task<IResult> DeleteToken([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = Routes.Token)] HttpRequest request) =>
+    [ProblemResponses(ProblemCodes.NotFound)]
+    public Task<IResult> DeleteToken([HttpTrigger(AuthorizationLevel.Anonymous, "delete", "options", Route = Routes.Token)] HttpRequest request) =>
         keyed.RunAsync(request, ApiPolicy.Default, DeleteAsync);
 
     private static readonly ApiPolicy ReportPolicy = new(AcceptsJson: true, RateLimit: RateLimits.ReportLeakedKeys);
@@ -39,15 +40,15 @@ public sealed class TokenFunctions(ApiPipeline api, KeyedApi keyed, TokenStore t
     [EndpointSummary("Revoke keys found exposed, without logging in: up to 100; the answer is the same whether or not any was live.")]
     [JsonRequest(typeof(ReportLeakedKeysRequest))]
     [Response(StatusCodes.Status202Accepted, typeof(ReportLeakedKeysResponse))]
-    [ProblemResponses(400, 413, 415, 429, 503)]
-    public Task<IResult> ReportLeakedKeys([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.ReportLeakedKeys)] HttpRequest request) =>
+    [ProblemResponses(ProblemCodes.ValidationFailed, ProblemCodes.TooManyRequests)]
+    public Task<IResult> ReportLeakedKeys([HttpTrigger(AuthorizationLevel.Anonymous, "post", "options", Route = Routes.ReportLeakedKeys)] HttpRequest request) =>
         api.RunAsync(request, ReportPolicy, ReportAsync);
 
     [Function(nameof(RevokeAllTokens))]
     [EndpointSummary("Revoke every token of the caller; ?keep=current keeps the calling one.")]
     [RequiresKey]
     [Response(StatusCodes.Status204NoContent)]
-    [ProblemResponses(401, 503)]
+    [ProblemResponses]
     public Task<IResult> RevokeAllTokens([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = Routes.Tokens)] HttpRequest request) =>
         keyed.RunAsync(request, ApiPolicy.Default, RevokeAllAsync);
 

@@ -5,6 +5,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace Auth.Functions.Verification;
 
 /// <summary>VerifyEmail, ResendVerification and the hosted VerifyEmailPage. The emails go out through SendAccountEmail.</summary>
+[ApiTag("Email verification", "Verifying the address of an account: the link, a new link, and the page the email links to.")]
 public sealed class VerificationFunctions(ApiPipeline api, EmailVerificationService verification, VerificationEmails emails)
 {
     public const string AcceptedMessage = "If an unverified account exists for this email, a new verification link has been sent to it.";
@@ -15,16 +16,16 @@ public sealed class VerificationFunctions(ApiPipeline api, EmailVerificationServ
     [EndpointSummary("Verify the account's email address with the single-use token from the verification email.")]
     [JsonRequest(typeof(VerifyEmailRequest))]
     [Response(StatusCodes.Status204NoContent)]
-    [ProblemResponses(400, 404, 410, 413, 415, 503)]
-    public Task<IResult> VerifyEmail([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.VerifyEmail)] HttpRequest request) =>
+    [ProblemResponses(ProblemCodes.ValidationFailed, ProblemCodes.VerificationTokenNotFound, ProblemCodes.VerificationTokenExpired)]
+    public Task<IResult> VerifyEmail([HttpTrigger(AuthorizationLevel.Anonymous, "post", "options", Route = Routes.VerifyEmail)] HttpRequest request) =>
         api.RunAsync(request, ApiPolicy.Json, VerifyAsync);
 
     [Function(nameof(ResendVerification))]
     [EndpointSummary("Ask for a new verification email; the answer is the same whether or not the account exists or is verified.")]
     [JsonRequest(typeof(ResendVerificationRequest))]
     [Response(StatusCodes.Status202Accepted, typeof(ResendVerificationResponse))]
-    [ProblemResponses(400, 413, 415, 429, 503)]
-    public Task<IResult> ResendVerification([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.ResendVerification)] HttpRequest request) =>
+    [ProblemResponses(ProblemCodes.ValidationFailed, ProblemCodes.TooManyRequests)]
+    public Task<IResult> ResendVerification([HttpTrigger(AuthorizationLevel.Anonymous, "post", "options", Route = Routes.ResendVerification)] HttpRequest request) =>
         api.RunAsync(request, ResendPolicy, ResendAsync);
 
     [Function(nameof(VerifyEmailPage))]

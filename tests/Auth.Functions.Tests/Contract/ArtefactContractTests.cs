@@ -109,7 +109,8 @@ public sealed class ArtefactContractTests(Artefact artefact) : IClassFixture<Art
             var type = (string)trigger["type"]!;
             var detail = type switch
             {
-                "httpTrigger" => $"{string.Join(",", trigger["methods"]!.AsArray().Select(m => ((string)m!).ToUpperInvariant()))} {(string)trigger["route"]!}",
+                // OPTIONS (CORS preflights) is checked on its own below.
+                "httpTrigger" => $"{string.Join(",", trigger["methods"]!.AsArray().Select(m => ((string)m!).ToUpperInvariant()).Where(m => m != "OPTIONS"))} {(string)trigger["route"]!}",
                 "queueTrigger" => $"{(string)trigger["queueName"]!} via {(string)trigger["connection"]!}",
                 "timerTrigger" => (string)trigger["schedule"]!,
                 _ => type,
@@ -125,6 +126,25 @@ public sealed class ArtefactContractTests(Artefact artefact) : IClassFixture<Art
         }).ToList();
 
         Assert.Equal(Contract.OrderBy(c => c.Name), described.OrderBy(d => d.Name));
+    }
+
+    [Fact]
+    public void EveryApiRouteLetsTheFunctionsHostPassPreflightsToExactlyOneFunction()
+    {
+        var metadata = JsonNode.Parse(File.ReadAllText(Path.Combine(artefact.AppRoot, "functions.metadata")))!.AsArray();
+        var http = metadata
+            .Select(f => (Name: (string)f!["name"]!, Trigger: f["bindings"]!.AsArray().SingleOrDefault(b => (string?)b!["type"] == "httpTrigger")))
+            .Where(f => f.Trigger is not null)
+            .Select(f => (f.Name, Route: (string)f.Trigger!["route"]!, Options: f.Trigger["methods"]!.AsArray().Any(m => ((string)m!).Equals("options", StringComparison.OrdinalIgnoreCase))))
+            .ToList();
+
+        // The host only forwards the methods a function declares: without OPTIONS, a browser's preflight never reaches the app.
+        foreach (var route in http.GroupBy(f => f.Route))
+        {
+            var withOptions = route.Count(f => f.Options);
+            Assert.True(route.Key.StartsWith("api/", StringComparison.Ordinal) ? withOptions == 1 : withOptions == 0,
+                $"{route.Key}: {withOptions} functions take OPTIONS");
+        }
     }
 
     [Fact]

@@ -120,6 +120,7 @@ public sealed class AuthApp : WebApplicationFactory<Program>
     /// </summary>
     public async Task QuietAsync()
     {
+        await Services.GetRequiredService<Auth.Functions.Storage.StorageInitializer>().EnsureReadyAsync(CancellationToken.None);
         var queues = Services.GetRequiredService<Azure.Storage.Queues.QueueServiceClient>();
         var names = Services.GetServices<Auth.Functions.Storage.IQueueDeclaration>()
             .SelectMany(d => d.QueueNames)

@@ -81,6 +81,7 @@ public sealed class HostingModeTests
     [InlineData("Email__Provider", "acs", "Email__Acs__ConnectionString")]
     [InlineData("PublicBaseUrl", "not-a-url", "PublicBaseUrl")]
     [InlineData("Accounts__RequireVerifiedEmail", "maybe", "RequireVerifiedEmail")]
+    [InlineData("Cors__AllowedOrigins__0", "https://app.example.com/", "AllowedOrigins")]
     [InlineData("EmailVerification__TokenLifetime", "-01:00:00", "EmailVerification")]
     [InlineData("PurgeSchedule", "every hour", "every hour")]
     public async Task ABadSettingStopsStartUpWithAMessageNamingIt(string key, string? value, string named)

@@ -1,0 +1,45 @@
+namespace Auth.Functions.Http;
+
+/// <summary>The stable <c>code</c> of every problem answer (api.md), and the status each one comes with.</summary>
+public static class ProblemCodes
+{
+    public const string MalformedJson = "malformed_json";
+    public const string ValidationFailed = "validation_failed";
+    public const string InvalidCredentials = "invalid_credentials";
+    public const string Unauthorized = "unauthorized";
+    public const string NotFound = "not_found";
+    public const string ResetTokenNotFound = "reset_token_not_found";
+    public const string ResetTokenExpired = "reset_token_expired";
+    public const string VerificationTokenNotFound = "verification_token_not_found";
+    public const string VerificationTokenExpired = "verification_token_expired";
+    public const string EmailNotVerified = "email_not_verified";
+    public const string EmailTaken = "email_taken";
+    public const string MethodNotAllowed = "method_not_allowed";
+    public const string PayloadTooLarge = "payload_too_large";
+    public const string UnsupportedMediaType = "unsupported_media_type";
+    public const string TooManyRequests = "too_many_requests";
+    public const string StorageUnavailable = "storage_unavailable";
+    public const string InternalError = "internal_error";
+
+    public static int StatusOf(string code) => code switch
+    {
+        MalformedJson => 400,
+        ValidationFailed => 400,
+        InvalidCredentials => 401,
+        Unauthorized => 401,
+        NotFound => 404,
+        ResetTokenNotFound => 404,
+        ResetTokenExpired => 410,
+        VerificationTokenNotFound => 404,
+        VerificationTokenExpired => 410,
+        EmailNotVerified => 403,
+        EmailTaken => 409,
+        MethodNotAllowed => 405,
+        PayloadTooLarge => 413,
+        UnsupportedMediaType => 415,
+        TooManyRequests => 429,
+        StorageUnavailable => 503,
+        InternalError => 500,
+        _ => throw new ArgumentOutOfRangeException(nameof(code), code, "Not a problem code of the API."),
+    };
+}
