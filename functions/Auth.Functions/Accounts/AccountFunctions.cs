@@ -76,7 +76,7 @@ public sealed class AccountFunctions(
         var errors = new Dictionary<string, string[]>();
         if (!EmailAddress.TryParse(input.Email, out var email))
         {
-            errors["email"] = [input.Email is null ? "Is required." : "Must be a valid email address."];
+            errors["email"] = [EmailAddress.Refusal(input.Email)];
         }
 
         if (input.Password is null)

@@ -11,7 +11,7 @@ namespace Auth.Functions.Http;
 public static class HostedPage
 {
     /// <param name="main">The page's markup inside <c>&lt;main&gt;</c>; anything dynamic in it already HTML-encoded.</param>
-    /// <param name="script">The page's script; it reads what it needs from <c>data-</c> attributes in <paramref name="main"/>.</param>
+    /// <param name="script">The page's script, run after <see cref="Prelude"/>; it reads what it needs from <c>data-</c> attributes in <paramref name="main"/>.</param>
     public static IResult Render(HttpContext context, string title, string main, string script)
     {
         var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
@@ -22,14 +22,30 @@ public static class HostedPage
             "form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
         headers.XFrameOptions = "DENY";
         headers.CacheControl = "no-store";
-        return TypedResults.Content(Html(nonce, title, main, script), "text/html; charset=utf-8");
+        return TypedResults.Content(Html(nonce, title, main, Prelude + script), "text/html; charset=utf-8");
     }
 
-    /// <summary>The token from the link's fragment (or, from older emails, its query), then gone from the address bar and history.</summary>
-    public const string TakeToken = """
+    /// <summary>
+    /// What every page's script starts with: the token from the link's fragment (or, from older
+    /// emails, its query), then gone from the address bar and history; the status line (an element
+    /// with id <c>status</c>); and a JSON POST that sends no cookie and no referrer.
+    /// </summary>
+    public const string Prelude = """
         const token = new URLSearchParams(location.hash.slice(1)).get('token')
           || new URLSearchParams(location.search).get('token');
         history.replaceState(null, '', location.pathname);
+        const status = document.getElementById('status');
+        const setStatus = (message, kind) => { status.textContent = message; status.className = kind; };
+        const show = (element, message) => { element.textContent = message; element.hidden = !message; };
+        const invalid = (input, on) => input.setAttribute('aria-invalid', on ? 'true' : 'false');
+        const post = (endpoint, body) => fetch(endpoint, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(body),
+          credentials: 'omit',
+          referrerPolicy: 'no-referrer',
+        });
+
         """;
 
     private static string Html(string nonce, string title, string main, string script) => $$"""

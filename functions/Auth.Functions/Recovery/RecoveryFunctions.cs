@@ -59,7 +59,7 @@ public sealed class RecoveryFunctions(ApiPipeline api, ResetQueue queue, Passwor
 
         if (!EmailAddress.TryParse(body.Value!.Email, out var email))
         {
-            return Problems.Validation("email", body.Value.Email is null ? "Is required." : "Must be a valid email address.");
+            return Problems.Validation("email", EmailAddress.Refusal(body.Value.Email));
         }
 
         // Same answer and same work for every valid email: always enqueue; the worker drops unknown

@@ -12,7 +12,7 @@ public static class ResetPage
     public const string Title = "Choose a new password";
 
     public static IResult Render(HttpContext context) =>
-        HostedPage.Render(context, Title, Markup(WebUtility.HtmlEncode(Routes.PathOf(Routes.ResetPassword))), HostedPage.TakeToken + Script);
+        HostedPage.Render(context, Title, Markup(WebUtility.HtmlEncode(Routes.PathOf(Routes.ResetPassword))), Script);
 
     private static string Markup(string endpoint) => $"""
         <form id="reset-form" data-endpoint="{endpoint}" novalidate>
@@ -34,12 +34,7 @@ public static class ResetPage
         const confirmation = document.getElementById('confirm-password');
         const passwordError = document.getElementById('password-error');
         const confirmError = document.getElementById('confirm-error');
-        const status = document.getElementById('status');
         const button = form.querySelector('button');
-
-        const show = (element, message) => { element.textContent = message; element.hidden = !message; };
-        const setStatus = (message, kind) => { status.textContent = message; status.className = kind; };
-        const invalid = (input, on) => input.setAttribute('aria-invalid', on ? 'true' : 'false');
 
         if (!token) {
           form.hidden = true;
@@ -59,13 +54,7 @@ public static class ResetPage
           }
           button.disabled = true;
           try {
-            const response = await fetch(form.dataset.endpoint, {
-              method: 'POST',
-              headers: { 'Content-Type': 'application/json' },
-              body: JSON.stringify({ token, newPassword: password.value }),
-              credentials: 'omit',
-              referrerPolicy: 'no-referrer',
-            });
+            const response = await post(form.dataset.endpoint, { token, newPassword: password.value });
             if (response.status === 204) {
               form.hidden = true;
               setStatus('Your password has been changed. You can now sign in with your new password.', 'ok');

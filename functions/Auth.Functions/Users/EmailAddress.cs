@@ -17,6 +17,9 @@ public sealed record EmailAddress(string Display, string Normalized)
     public static string KeyOf(string normalized) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(normalized)));
 
+    /// <summary>Why <paramref name="input"/> did not parse, for the <c>email</c> field's validation error.</summary>
+    public static string Refusal(string? input) => input is null ? "Is required." : "Must be a valid email address.";
+
     /// <summary>True for a string shaped like <see cref="Key"/>: 64 lower-case hex digits (queue messages carry it).</summary>
     public static bool IsKey([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? key) => key is { Length: 64 } && key.All(char.IsAsciiHexDigitLower);
 

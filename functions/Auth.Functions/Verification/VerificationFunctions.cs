@@ -65,7 +65,7 @@ public sealed class VerificationFunctions(ApiPipeline api, EmailVerificationServ
 
         if (!EmailAddress.TryParse(body.Value!.Email, out var email))
         {
-            return Problems.Validation("email", body.Value.Email is null ? "Is required." : "Must be a valid email address.");
+            return Problems.Validation("email", EmailAddress.Refusal(body.Value.Email));
         }
 
         // Same answer and same work for every valid email, as ForgotPassword: the worker drops unknown

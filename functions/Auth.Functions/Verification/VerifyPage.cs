@@ -15,7 +15,7 @@ public static class VerifyPage
     public static IResult Render(HttpContext context) =>
         HostedPage.Render(context, Title,
             Markup(WebUtility.HtmlEncode(Routes.PathOf(Routes.VerifyEmail)), WebUtility.HtmlEncode(Routes.PathOf(Routes.ResendVerification))),
-            HostedPage.TakeToken + Script);
+            Script);
 
     private static string Markup(string verifyEndpoint, string resendEndpoint) => $"""
         <p id="status" role="status" aria-live="polite" data-endpoint="{verifyEndpoint}">Verifying your email address…</p>
@@ -28,32 +28,18 @@ public static class VerifyPage
         """;
 
     private const string Script = """
-        const status = document.getElementById('status');
         const form = document.getElementById('resend-form');
         const email = document.getElementById('email');
         const emailError = document.getElementById('email-error');
         const button = form.querySelector('button');
 
-        const setStatus = (message, kind) => { status.textContent = message; status.className = kind; };
-        const show = (element, message) => { element.textContent = message; element.hidden = !message; };
-        const post = (endpoint, body) => fetch(endpoint, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify(body),
-          credentials: 'omit',
-          referrerPolicy: 'no-referrer',
-        });
         const offerNewLink = (message) => { setStatus(message, 'bad'); form.hidden = false; };
 
         form.addEventListener('submit', async (event) => {
           event.preventDefault();
-          show(emailError, '');
-          email.setAttribute('aria-invalid', 'false');
+          show(emailError, ''); invalid(email, false);
           if (!email.value.includes('@')) {
-            show(emailError, 'Enter the email address of your account.');
-            email.setAttribute('aria-invalid', 'true');
-            email.focus();
-            return;
+            show(emailError, 'Enter the email address of your account.'); invalid(email, true); email.focus(); return;
           }
           button.disabled = true;
           try {
