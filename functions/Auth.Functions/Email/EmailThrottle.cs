@@ -5,26 +5,6 @@ using Azure.Data.Tables;
 namespace Auth.Functions.Email;
 
 /// <summary>
-/// The limits on one kind of email that anyone can ask for with an address (reset, verification):
-/// <paramref name="Scope"/> names its counters.
-/// </summary>
-public sealed record EmailLimits(string Scope, TimeSpan MinIntervalPerAccount, int MaxPerAccountPerHour, int MaxPerMinute);
-
-/// <summary>What <see cref="EmailThrottle.TryReserveAsync"/> decided; with <see cref="EmailSlot.GlobalLimit"/>, when the next window opens.</summary>
-public readonly record struct EmailReservation(EmailSlot Slot, TimeSpan RetryAfter);
-
-/// <summary>The outcome of a reservation.</summary>
-public enum EmailSlot
-{
-    /// <summary>Both slots taken: send.</summary>
-    Reserved,
-    /// <summary>The account had its share: drop the request (its HTTP answer was the same anyway).</summary>
-    AccountLimit,
-    /// <summary>The whole service had its share this minute: try again in the next one.</summary>
-    GlobalLimit,
-}
-
-/// <summary>
 /// Limits on emails that anyone can ask for, kept in storage so every instance shares them: one per
 /// account per interval, a few per account per hour, and an overall cap per minute, each kind
 /// (<see cref="EmailLimits.Scope"/>) counted on its own. Slots are reserved

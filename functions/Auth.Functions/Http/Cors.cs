@@ -4,30 +4,6 @@ using Microsoft.Net.Http.Headers;
 
 namespace Auth.Functions.Http;
 
-/// <summary>Cross-origin calls from browser apps (<c>Cors__AllowedOrigins__0</c>, <c>__1</c>, …).</summary>
-public sealed class CorsOptions
-{
-    public const string Section = "Cors";
-
-    /// <summary>Origins (<c>https://app.example.com</c>, exact match) whose pages may call the API. Empty: no CORS headers at all.</summary>
-    public List<string> AllowedOrigins { get; set; } = [];
-
-    /// <summary>How long a browser may reuse a preflight's answer.</summary>
-    public TimeSpan MaxAge { get; set; } = TimeSpan.FromMinutes(10);
-
-    /// <summary>An origin as browsers send it: scheme, host and port only (no path, no trailing slash).</summary>
-    public static bool IsOrigin(string origin) =>
-        Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http"
-        && uri.GetLeftPart(UriPartial.Authority) == origin && !origin.EndsWith('/');
-}
-
-/// <summary>The methods each API route has, for preflights (the Hosting feature knows the functions).</summary>
-public interface IRouteMethods
-{
-    /// <summary>The methods of the functions at <paramref name="path"/>, OPTIONS left out; empty for no route.</summary>
-    IReadOnlyList<string> MethodsOf(PathString path);
-}
-
 /// <summary>
 /// CORS for the origins on the list, in the app itself (Flex Consumption has no platform CORS).
 /// Keys travel in <c>Authorization</c>, never in cookies, so there is no credentials mode. Origins
@@ -89,19 +65,4 @@ public sealed class Cors(IOptions<CorsOptions> options, IRouteMethods routes)
 
     private string? AllowedOrigin(HttpRequest request) =>
         request.Headers.Origin is [{ } origin] && _origins.Contains(origin) ? origin : null;
-}
-
-public static class CorsRegistration
-{
-    /// <summary>The origin list, checked at start-up, and the policy every API function applies.</summary>
-    public static IServiceCollection AddApiCors(this IServiceCollection services)
-    {
-        services.AddOptions<CorsOptions>().BindConfiguration(CorsOptions.Section)
-            .Validate(o => o.AllowedOrigins.All(CorsOptions.IsOrigin),
-                $"{CorsOptions.Section}:AllowedOrigins must hold origins only, like https://app.example.com (scheme, host and port; no path, no trailing slash).")
-            .Validate(o => o.MaxAge >= TimeSpan.Zero, $"{CorsOptions.Section}:MaxAge must not be negative.")
-            .ValidateOnStart();
-        services.AddSingleton<Cors>();
-        return services;
-    }
 }

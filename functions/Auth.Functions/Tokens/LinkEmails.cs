@@ -8,53 +8,6 @@ using Microsoft.Extensions.Options;
 
 namespace Auth.Functions.Tokens;
 
-/// <summary>One queued request for a link email (a reset or a verification), as its feature describes it.</summary>
-/// <param name="Wanted">Whether the account still needs the link (false: nothing is sent).</param>
-/// <param name="Compose">The email: to, link, how long it works, idempotency key.</param>
-/// <param name="Deferrals">How many times this request already waited for the service-wide cap.</param>
-/// <param name="Requeue">Puts the request back on its queue, one more deferral, hidden for the given time.</param>
-public sealed record LinkEmailRequest(
-    EmailLinkKind Kind,
-    string EmailKey,
-    string RequestId,
-    EmailLimits Limits,
-    TimeSpan Lifetime,
-    string PageRoute,
-    Func<UserEntity, bool> Wanted,
-    Func<string, string, TimeSpan, Guid, EmailMessage> Compose,
-    int Deferrals,
-    Func<TimeSpan, Task> Requeue);
-
-public enum LinkEmailOutcome
-{
-    Sent,
-    UnknownAccount,
-    NotWanted,
-    AlreadySent,
-    /// <summary>The account had its share of these emails: dropped (its HTTP answer was the same for all anyway).</summary>
-    Throttled,
-    /// <summary>The whole service had its share this minute: the request waits on its queue for the next window.</summary>
-    Deferred,
-    /// <summary>It waited <see cref="LinkEmails.MaxDeferrals"/> windows: it goes unanswered.</summary>
-    ExpiredInBacklog,
-}
-
-/// <param name="UserId">The account's id, once found (for the log).</param>
-public readonly record struct LinkEmailResult(LinkEmailOutcome Outcome, string? UserId)
-{
-    /// <summary>How the outcome reads in logs.</summary>
-    public string Name => Outcome switch
-    {
-        LinkEmailOutcome.Sent => "sent",
-        LinkEmailOutcome.UnknownAccount => "unknown-account",
-        LinkEmailOutcome.NotWanted => "not-needed",
-        LinkEmailOutcome.AlreadySent => "already-sent",
-        LinkEmailOutcome.Throttled => "throttled",
-        LinkEmailOutcome.Deferred => "deferred",
-        _ => "expired-in-backlog",
-    };
-}
-
 /// <summary>
 /// The queue workers' shared path from "email this address a link" to at most one usable link in
 /// its inbox: find the account, reserve a slot under the kind's limits, mint the link (replacing an

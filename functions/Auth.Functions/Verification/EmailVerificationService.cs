@@ -5,13 +5,6 @@ using Azure.Data.Tables;
 
 namespace Auth.Functions.Verification;
 
-public enum VerificationOutcome
-{
-    Verified,
-    TokenNotFound,
-    TokenExpired,
-}
-
 /// <summary>
 /// Spends a verification link: the link is marked used, the account verified and an
 /// <c>email_verified</c> event recorded, in one transaction on the user's partition. Of concurrent

@@ -5,25 +5,6 @@ using Azure.Data.Tables;
 
 namespace Auth.Functions.Tokens;
 
-/// <summary>One kind of single-use emailed link: its key prefix, its row prefix and its expiry-index kind.</summary>
-public sealed record EmailLinkKind(KeyKind Key, string RowPrefix, ExpiryKind Expiry)
-{
-    public static readonly EmailLinkKind Reset = new(KeyKind.Reset, EmailLinkEntity.ResetPrefix, ExpiryKind.Reset);
-    public static readonly EmailLinkKind Verification = new(KeyKind.Verification, EmailLinkEntity.VerificationPrefix, ExpiryKind.Verification);
-
-    public string RowKeyFor(string id) => RowPrefix + id;
-}
-
-public enum LinkLookup
-{
-    Valid,
-    NotFound,
-    Expired,
-}
-
-/// <summary>A link that names a live row, with its owner's row as read alongside it.</summary>
-public sealed record LinkCandidate(EmailLinkEntity Link, UserEntity User);
-
 /// <summary>
 /// The single-use links that emails carry (password reset, email verification), in their user's
 /// partition: minted by the queue worker that sends the email, spent by the feature that owns the

@@ -1,0 +1,8 @@
+namespace Auth.Functions.Tokens;
+
+public enum LinkLookup
+{
+    Valid,
+    NotFound,
+    Expired,
+}

@@ -1,0 +1,8 @@
+namespace Auth.Functions.Verification;
+
+public enum VerificationOutcome
+{
+    Verified,
+    TokenNotFound,
+    TokenExpired,
+}
