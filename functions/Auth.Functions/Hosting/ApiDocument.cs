@@ -25,12 +25,11 @@ public sealed class ApiDocument
     private readonly Lazy<Task<string>> _json = new(GenerateAsync);
 
     /// <summary>The document, its <c>servers</c> entry naming <paramref name="origin"/> (scheme and host, no trailing slash).</summary>
-    public async Task<string> GetJsonAsync(string origin)
-    {
-        var document = JsonNode.Parse(await _json.Value)!.AsObject();
-        document.Insert(document.IndexOf("paths"), "servers", new JsonArray(new JsonObject { ["url"] = origin.TrimEnd('/') }));
-        return document.ToJsonString(Indented);
-    }
+    public async Task<string> GetJsonAsync(string origin) =>
+        (await _json.Value).Replace(ServerPlaceholder, JsonSerializer.Serialize(origin.TrimEnd('/')), StringComparison.Ordinal);
+
+    /// <summary>Where each request's origin goes: the document is generated once, the origin differs per request.</summary>
+    private static readonly string ServerPlaceholder = JsonSerializer.Serialize("{" + Guid.NewGuid().ToString("N") + "}");
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -113,6 +112,7 @@ public sealed class ApiDocument
             }
         }
 
+        document.Insert(document.IndexOf("paths"), "servers", new JsonArray(new JsonObject { ["url"] = JsonNode.Parse(ServerPlaceholder) }));
         var used = endpoints.SelectMany(e => e.Metadata.GetOrderedMetadata<ApiTagAttribute>()).DistinctBy(t => t.Name);
         document["tags"] = new JsonArray([.. used.Select(t => (JsonNode)new JsonObject { ["name"] = t.Name, ["description"] = t.Description })]);
         return document.ToJsonString(Indented);
