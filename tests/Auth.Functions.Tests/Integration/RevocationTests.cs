@@ -94,6 +94,7 @@ public sealed class RevocationTests
     {
         await using var app = await AuthApp.StartAsync();
         var alice = await app.Api().NewUserAsync();
+        await app.QuietAsync(); // The registration's verification link is written.
         // 250 tokens: three entity-group transactions (100 + 100 + 50), written straight to storage for speed.
         var keys = new List<string>();
         var tokens = app.Services.GetRequiredService<Auth.Functions.Tokens.TokenStore>();
