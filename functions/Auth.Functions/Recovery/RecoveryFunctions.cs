@@ -51,15 +51,10 @@ public sealed class RecoveryFunctions(ApiPipeline api, ResetQueue queue, Passwor
 
     private async Task<IResult> ForgotAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var body = await JsonBody.ReadAsync(request, RecoveryJsonContext.Default.ForgotPasswordRequest, cancellationToken);
-        if (body.Problem is { } problem)
+        var (email, problem) = await EmailRequest.ReadAsync(request, RecoveryJsonContext.Default.ForgotPasswordRequest, r => r.Email, cancellationToken);
+        if (problem is not null)
         {
             return problem;
-        }
-
-        if (!EmailAddress.TryParse(body.Value!.Email, out var email))
-        {
-            return Problems.Validation("email", EmailAddress.Refusal(body.Value.Email));
         }
 
         // Same answer and same work for every valid email: always enqueue; the worker drops unknown

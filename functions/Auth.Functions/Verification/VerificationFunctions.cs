@@ -57,15 +57,10 @@ public sealed class VerificationFunctions(ApiPipeline api, EmailVerificationServ
 
     private async Task<IResult> ResendAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var body = await JsonBody.ReadAsync(request, VerificationJsonContext.Default.ResendVerificationRequest, cancellationToken);
-        if (body.Problem is { } problem)
+        var (email, problem) = await EmailRequest.ReadAsync(request, VerificationJsonContext.Default.ResendVerificationRequest, r => r.Email, cancellationToken);
+        if (problem is not null)
         {
             return problem;
-        }
-
-        if (!EmailAddress.TryParse(body.Value!.Email, out var email))
-        {
-            return Problems.Validation("email", EmailAddress.Refusal(body.Value.Email));
         }
 
         // Same answer and same work for every valid email, as ForgotPassword: the worker drops unknown
