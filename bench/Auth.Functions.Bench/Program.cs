@@ -5,7 +5,7 @@ using BenchmarkDotNet.Running;
 // dotnet run -c Release --project bench/Auth.Functions.Bench -- load appDir [seconds]  (bench/load.sh does this)
 if (args.Length > 0 && args[0] == "load")
 {
-    return await Auth.Functions.Bench.LoadBenchmark.RunAsync(args[1], TimeSpan.FromSeconds(args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10));
+    return await Auth.Functions.Bench.LoadBenchmark.RunAsync(args[1], TimeSpan.FromSeconds(args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10), args.Length > 3 ? args[3] : "");
 }
 
 if (args.Length > 0 && args[0] == "compare")
