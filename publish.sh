@@ -11,11 +11,11 @@ zipfile=artifacts/functionapp.zip
 rm -rf "$root" "$zipfile"
 mkdir -p artifacts
 
-# ReadyToRun for everything but the Argon2 library: precompiled code for its hash loop stays slower
-# than the JIT's until tiering replaces it, which cost a fresh instance a third of its logins
-# (bench/RESULTS.md, "ReadyToRun").
+# ReadyToRun shortens start-up. Argon2's compression function is marked for full optimisation, so it
+# is compiled by the JIT at its first use rather than run from slower precompiled code until tiering
+# replaces it (which once cost a fresh instance a third of its logins: bench/RESULTS.md, "ReadyToRun").
 dotnet publish functions/Auth.Functions -c Release -r linux-x64 --self-contained false \
-  -p:PublishReadyToRun=true -p:PublishReadyToRunExclude=Isopoh.Cryptography.Argon2.dll -p:DebugType=none \
+  -p:PublishReadyToRun=true -p:DebugType=none \
   -o "$root" --nologo -v quiet
 
 # Only what runs: no symbols, docs, development settings or local secrets.

@@ -1,62 +1,63 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Isopoh.Cryptography.Argon2;
 using Microsoft.Extensions.Options;
 
 namespace Auth.Functions.Passwords;
 
 /// <summary>
-/// Argon2id with parameter caps on verification. libsodium computes every hash with one lane (the
-/// default, p = 1): it runs about three times faster than Isopoh and allocates only the Argon2 memory
-/// (bench/RESULTS.md). Isopoh remains for what libsodium cannot do: hashing with p &gt; 1 when so
-/// configured, and verifying stored hashes with p &gt; 1, of the argon2d variant, or longer than
-/// libsodium's 128-byte string buffer (a long hash output from another implementation).
+/// Argon2id (RFC 9106) in standard PHC strings, with parameter caps on verification. Every hash and
+/// verification is computed by <see cref="Argon2Core"/> into work memory kept between hashes
+/// (<see cref="Argon2Memory"/>): any variant (id, i, d), version 1.3 or 1.0, and any lane count, so
+/// hashes from other implementations verify here and ours verify there (tested against libsodium,
+/// Isopoh and a known answer of the reference code). bench/RESULTS.md has why it is not libsodium's.
 /// </summary>
-public sealed class Argon2idHasher(IOptions<PasswordHashingOptions> options) : IPasswordHasher
+public sealed class Argon2idHasher : IPasswordHasher, IDisposable
 {
-    private readonly PasswordHashingOptions _options = options.Value;
+    private const int SaltBytes = 16;
+    private const int HashBytes = 32;
+
+    // What a stored hash may have. BLAKE2b gives 16 to 64 bytes in one call (longer outputs are chained),
+    // and a salt under 8 bytes is outside RFC 9106.
+    private const int MinSaltBytes = 8;
+    private const int MaxSaltBytes = 64;
+    private const int MinHashBytes = 16;
+    private const int MaxHashBytes = 128;
+
+    private readonly PasswordHashingOptions _options;
+    private readonly Argon2Memory _memory;
+
+    public Argon2idHasher(IOptions<PasswordHashingOptions> options)
+    {
+        _options = options.Value;
+        // One block of today's size per hashing slot is kept; stored hashes of other sizes borrow and return.
+        _memory = new Argon2Memory(Argon2Core.BlockCount(_options.MemoryKiB, _options.Parallelism), _options.EffectiveConcurrency);
+    }
 
     public string Hash(string password)
     {
-        var passwordBytes = Encoding.UTF8.GetBytes(password);
-        try
-        {
-            return _options.Parallelism == 1
-                ? Libsodium.HashArgon2id(passwordBytes, _options.Iterations, _options.MemoryKiB)
-                : IsopohArgon2.Hash(passwordBytes, _options.Iterations, _options.MemoryKiB, _options.Parallelism);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(passwordBytes);
-        }
+        var parameters = new PhcParameters("argon2id", 19, _options.MemoryKiB, _options.Iterations, _options.Parallelism);
+        var salt = RandomNumberGenerator.GetBytes(SaltBytes);
+        return parameters.Encode(salt, Compute(parameters, password, salt, HashBytes));
     }
 
     public PasswordVerification Verify(string encodedHash, string password)
     {
-        // Read the parameters ourselves first: neither library may allocate whatever m= says.
-        if (!PhcParameters.TryParse(encodedHash, out var stored)
+        // Read the parameters first: nothing is allocated for whatever m= says until it passes the caps.
+        if (!PhcParameters.TryParse(encodedHash, out var stored, out var salt, out var expected)
+            || stored.Version is not (19 or 16)
             || stored.MemoryKiB > _options.MaxMemoryKiB
             || stored.Iterations > _options.MaxIterations
-            || stored.Parallelism > _options.MaxParallelism)
+            || stored.Parallelism > _options.MaxParallelism
+            || salt.Length is < MinSaltBytes or > MaxSaltBytes
+            || expected.Length is < MinHashBytes or > MaxHashBytes)
         {
             return PasswordVerification.Failed;
         }
 
-        var passwordBytes = Encoding.UTF8.GetBytes(password);
-        try
+        var actual = Compute(stored, password, salt, expected.Length);
+        if (!CryptographicOperations.FixedTimeEquals(actual, expected))
         {
-            var matches = stored.Parallelism == 1 && stored.Algorithm != "argon2d" && Libsodium.Fits(encodedHash)
-                ? Libsodium.Verify(encodedHash, passwordBytes)
-                : IsopohArgon2.Verify(encodedHash, passwordBytes, stored.Parallelism);
-            if (!matches)
-            {
-                return PasswordVerification.Failed;
-            }
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(passwordBytes);
+            return PasswordVerification.Failed;
         }
 
         var weaker = stored.Algorithm != "argon2id"
@@ -65,89 +66,31 @@ public sealed class Argon2idHasher(IOptions<PasswordHashingOptions> options) : I
             || stored.Iterations < _options.Iterations;
         return weaker ? PasswordVerification.SucceededRehashNeeded : PasswordVerification.Succeeded;
     }
-}
 
-/// <summary>Argon2 through Isopoh.Cryptography.Argon2 (managed): any lane count and variant.</summary>
-internal static class IsopohArgon2
-{
-    private const int SaltBytes = 16;
-    private const int HashBytes = 32;
-
-    public static string Hash(byte[] password, int iterations, int memoryKiB, int parallelism) =>
-        Argon2.Hash(new Argon2Config
-        {
-            Type = Argon2Type.HybridAddressing, // Argon2id
-            Version = Argon2Version.Nineteen,
-            MemoryCost = memoryKiB,
-            TimeCost = iterations,
-            Lanes = parallelism,
-            Threads = parallelism,
-            Password = password,
-            Salt = RandomNumberGenerator.GetBytes(SaltBytes),
-            HashLength = HashBytes,
-        });
-
-    public static bool Verify(string encodedHash, byte[] password, int parallelism)
+    private unsafe byte[] Compute(PhcParameters parameters, string password, byte[] salt, int hashBytes)
     {
+        var variant = parameters.Algorithm switch
+        {
+            "argon2id" => Argon2Variant.Argon2id,
+            "argon2i" => Argon2Variant.Argon2i,
+            _ => Argon2Variant.Argon2d,
+        };
+        var passwordBytes = Encoding.UTF8.GetBytes(password);
         try
         {
-            return Argon2.Verify(encodedHash, password, Math.Min(parallelism, Environment.ProcessorCount));
+            using var memory = _memory.Rent(Argon2Core.BlockCount(parameters.MemoryKiB, parameters.Parallelism));
+            var hash = new byte[hashBytes];
+            Argon2Core.Hash(
+                variant, parameters.Version == 19 ? Argon2Core.Version13 : Argon2Core.Version10,
+                parameters.MemoryKiB, parameters.Iterations, parameters.Parallelism,
+                passwordBytes, salt, secret: default, associated: default, memory.Memory, hash);
+            return hash;
         }
-        catch (Exception e) when (e is FormatException or ArgumentException or IndexOutOfRangeException or OverflowException)
+        finally
         {
-            return false;
+            CryptographicOperations.ZeroMemory(passwordBytes);
         }
     }
-}
 
-/// <summary>The parameters of a PHC-encoded Argon2 hash.</summary>
-public readonly record struct PhcParameters(string Algorithm, int Version, int MemoryKiB, int Iterations, int Parallelism)
-{
-    public static bool TryParse(string? encoded, out PhcParameters parameters)
-    {
-        parameters = default;
-        if (string.IsNullOrEmpty(encoded) || encoded.Length > 512)
-        {
-            return false;
-        }
-
-        // $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>
-        var parts = encoded.Split('$');
-        if (parts.Length != 6 || parts[0].Length != 0 || parts[1] is not ("argon2id" or "argon2i" or "argon2d"))
-        {
-            return false;
-        }
-
-        if (!parts[2].StartsWith("v=", StringComparison.Ordinal)
-            || !int.TryParse(parts[2].AsSpan(2), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
-        {
-            return false;
-        }
-
-        int m = -1, t = -1, p = -1;
-        foreach (var pair in parts[3].Split(','))
-        {
-            var kv = pair.Split('=', 2);
-            if (kv.Length != 2 || !int.TryParse(kv[1], NumberStyles.None, CultureInfo.InvariantCulture, out var value))
-            {
-                return false;
-            }
-
-            switch (kv[0])
-            {
-                case "m": m = value; break;
-                case "t": t = value; break;
-                case "p": p = value; break;
-                default: return false;
-            }
-        }
-
-        if (m < 8 || t < 1 || p < 1 || m < 8 * p || parts[4].Length == 0 || parts[5].Length == 0)
-        {
-            return false;
-        }
-
-        parameters = new PhcParameters(parts[1], version, m, t, p);
-        return true;
-    }
+    public void Dispose() => _memory.Dispose();
 }

@@ -197,8 +197,11 @@ public sealed class AuthApp : WebApplicationFactory<Program>
 }
 
 /// <summary>The real hasher, counting its calls (to prove that refused input costs no hash).</summary>
-public sealed class CountingHasher(IPasswordHasher inner) : IPasswordHasher
+public sealed class CountingHasher(IPasswordHasher inner) : IPasswordHasher, IDisposable
 {
+    /// <summary>The wrapped hasher keeps native work memory: it goes with the app's container.</summary>
+    public void Dispose() => (inner as IDisposable)?.Dispose();
+
     private int _hashes;
     private int _verifications;
 

@@ -1,11 +1,20 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
 using Auth.Functions.Passwords;
+using Auth.Functions.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace Auth.Functions.Tests.Unit;
 
 public sealed class Argon2idHasherTests
 {
-    private static Argon2idHasher Hasher(PasswordHashingOptions? options = null) => new(Options.Create(options ?? new PasswordHashingOptions()));
+    // One hasher of the defaults for the whole class: each keeps native work memory until disposed.
+    private static readonly Argon2idHasher Default = new(Options.Create(new PasswordHashingOptions()));
+
+    private static Argon2idHasher Hasher() => Default;
+
+    private static Argon2idHasher Hasher(PasswordHashingOptions options) => new(Options.Create(options));
 
     [Fact]
     public void HashesAreArgon2idPhcStringsWithTheOwaspBaselineByDefault()
@@ -40,66 +49,164 @@ public sealed class Argon2idHasherTests
     [Fact]
     public void AHashWithWeakerParametersVerifiesAndAsksForARehash()
     {
-        var weak = Hasher(new PasswordHashingOptions { MemoryKiB = 1024, Iterations = 1 }).Hash("an old password!");
+        using var old = Hasher(new PasswordHashingOptions { MemoryKiB = 1024, Iterations = 1 });
+        var weak = old.Hash("an old password!");
 
         Assert.Equal(PasswordVerification.SucceededRehashNeeded, Hasher().Verify(weak, "an old password!"));
     }
 
-    // The app computes with libsodium (p = 1) and keeps Isopoh for p > 1: two code bases that meet only at
-    // the standard (RFC 9106 Argon2id, PHC strings). Each must verify the other's hashes, both ways.
+    // The app computes every hash with its own Argon2 (Argon2Core). It meets the other implementations
+    // only at the standard (RFC 9106, PHC strings): their hashes must verify here and ours there.
 
-    [Fact]
-    public void LibsodiumHashesVerifyWithIsopohAndIsopohHashesWithLibsodium()
+    [Theory]
+    [InlineData(Argon2Variant.Argon2d, "512b391b6f1162975371d30919734294f868e3be3984f3c1a13a4db9fabe4acb", false)]
+    [InlineData(Argon2Variant.Argon2i, "c814d9d1dc7f37aa13f0d77f2494bda1c8de6b016dd388d29952a4c4672b6ce8", false)]
+    [InlineData(Argon2Variant.Argon2id, "0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659", false)]
+    [InlineData(Argon2Variant.Argon2d, "512b391b6f1162975371d30919734294f868e3be3984f3c1a13a4db9fabe4acb", true)]
+    [InlineData(Argon2Variant.Argon2i, "c814d9d1dc7f37aa13f0d77f2494bda1c8de6b016dd388d29952a4c4672b6ce8", true)]
+    [InlineData(Argon2Variant.Argon2id, "0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659", true)]
+    public unsafe void TheCoreGivesRfc9106sTestVectorsOnTheAvx2AndThePortablePath(Argon2Variant variant, string expected, bool portable)
     {
-        var password = System.Text.Encoding.UTF8.GetBytes("interop pässword 🔑");
-        var wrong = System.Text.Encoding.UTF8.GetBytes("interop pässword 🔒");
+        // RFC 9106 §5: m = 32 KiB, t = 3, p = 4, 32-byte tag, with a secret and associated data.
+        var memory = (ulong*)NativeMemory.AlignedAlloc((nuint)Argon2Core.BlockCount(32, 4) * Argon2Core.BlockBytes, 64);
+        try
+        {
+            var tag = new byte[32];
+            Argon2Core.Hash(variant, Argon2Core.Version13, 32, 3, 4, Filled(32, 1), Filled(16, 2), Filled(8, 3), Filled(12, 4), memory, tag, portable);
 
-        var bySodium = Libsodium.HashArgon2id(password, 2, 19456);
-        var byIsopoh = IsopohArgon2.Hash(password, 2, 19456, 1);
-
-        Assert.StartsWith("$argon2id$v=19$m=19456,t=2,p=1$", bySodium, StringComparison.Ordinal);
-        Assert.StartsWith("$argon2id$v=19$m=19456,t=2,p=1$", byIsopoh, StringComparison.Ordinal);
-        Assert.True(IsopohArgon2.Verify(bySodium, password, 1));
-        Assert.False(IsopohArgon2.Verify(bySodium, wrong, 1));
-        Assert.True(Libsodium.Verify(byIsopoh, password));
-        Assert.False(Libsodium.Verify(byIsopoh, wrong));
+            Assert.Equal(expected, Convert.ToHexStringLower(tag));
+        }
+        finally
+        {
+            NativeMemory.AlignedFree(memory);
+        }
     }
 
     [Fact]
-    public void WithSeveralLanesIsopohHashesAndVerifies()
+    public unsafe void ThePortablePathAndTheAvx2PathAgreeAtTheShippedParameters()
     {
-        var hasher = Hasher(new PasswordHashingOptions { Parallelism = 2, MemoryKiB = 19456 });
+        var password = RandomNumberGenerator.GetBytes(20);
+        var salt = RandomNumberGenerator.GetBytes(16);
+        var blocks = Argon2Core.BlockCount(19456, 1);
+        var memory = (ulong*)NativeMemory.AlignedAlloc((nuint)blocks * Argon2Core.BlockBytes, 64);
+        try
+        {
+            var fast = new byte[32];
+            var portable = new byte[32];
+            Argon2Core.Hash(Argon2Variant.Argon2id, Argon2Core.Version13, 19456, 2, 1, password, salt, default, default, memory, fast);
+            Argon2Core.Hash(Argon2Variant.Argon2id, Argon2Core.Version13, 19456, 2, 1, password, salt, default, default, memory, portable, portable: true);
+
+            Assert.Equal(Convert.ToHexString(fast), Convert.ToHexString(portable));
+        }
+        finally
+        {
+            NativeMemory.AlignedFree(memory);
+        }
+    }
+
+    [Fact]
+    public void OurHashesVerifyWithLibsodiumAndIsopohAndTheirsWithOurs()
+    {
+        const string Password = "interop pässword 🔑";
+        var password = Encoding.UTF8.GetBytes(Password);
+        var wrong = Encoding.UTF8.GetBytes("interop pässword 🔒");
+        var hasher = Hasher();
+
+        var ours = hasher.Hash(Password);
+        var bySodium = LibsodiumArgon2.Hash(password, 2, 19456);
+        var byIsopoh = IsopohArgon2.Hash(password, 2, 19456, 1);
+
+        Assert.True(LibsodiumArgon2.Verify(ours, password));
+        Assert.False(LibsodiumArgon2.Verify(ours, wrong));
+        Assert.True(IsopohArgon2.Verify(ours, password, 1));
+        Assert.False(IsopohArgon2.Verify(ours, wrong, 1));
+        foreach (var theirs in new[] { bySodium, byIsopoh })
+        {
+            Assert.StartsWith("$argon2id$v=19$m=19456,t=2,p=1$", theirs, StringComparison.Ordinal);
+            Assert.Equal(PasswordVerification.Succeeded, hasher.Verify(theirs, Password));
+            Assert.Equal(PasswordVerification.Failed, hasher.Verify(theirs, "interop pässword 🔒"));
+        }
+    }
+
+    [Fact]
+    public void WithSeveralLanesOurHashesVerifyWithIsopohAndIsopohsWithOurs()
+    {
+        using var hasher = Hasher(new PasswordHashingOptions { Parallelism = 2, MemoryKiB = 19456 });
         var hash = hasher.Hash("a multi-lane password");
 
         Assert.StartsWith("$argon2id$v=19$m=19456,t=2,p=2$", hash, StringComparison.Ordinal);
         Assert.Equal(PasswordVerification.Succeeded, hasher.Verify(hash, "a multi-lane password"));
         Assert.Equal(PasswordVerification.Failed, hasher.Verify(hash, "a multi-lane passworD"));
-        // The default (p = 1) hasher verifies it too, through Isopoh.
-        Assert.Equal(PasswordVerification.Succeeded, Hasher().Verify(hash, "a multi-lane password"));
+        Assert.True(IsopohArgon2.Verify(hash, Encoding.UTF8.GetBytes("a multi-lane password"), 2));
+        // Four lanes from Isopoh, verified by the default (p = 1) hasher.
+        var byIsopoh = IsopohArgon2.Hash(Encoding.UTF8.GetBytes("four lanes"), 2, 19456, 4);
+        Assert.Equal(PasswordVerification.Succeeded, Hasher().Verify(byIsopoh, "four lanes"));
+        Assert.Equal(PasswordVerification.Failed, Hasher().Verify(byIsopoh, "four laneS"));
+    }
+
+    [Theory]
+    [InlineData(Isopoh.Cryptography.Argon2.Argon2Type.DataIndependentAddressing, Isopoh.Cryptography.Argon2.Argon2Version.Nineteen, "$argon2i$v=19$")]
+    [InlineData(Isopoh.Cryptography.Argon2.Argon2Type.DataDependentAddressing, Isopoh.Cryptography.Argon2.Argon2Version.Nineteen, "$argon2d$v=19$")]
+    [InlineData(Isopoh.Cryptography.Argon2.Argon2Type.HybridAddressing, Isopoh.Cryptography.Argon2.Argon2Version.Sixteen, "$argon2id$v=16$")]
+    public void OtherVariantsAndVersionsVerifyAndAskForARehash(
+        Isopoh.Cryptography.Argon2.Argon2Type type, Isopoh.Cryptography.Argon2.Argon2Version version, string prefix)
+    {
+        var stored = IsopohArgon2.Hash(Encoding.UTF8.GetBytes("an older kind of hash"), 3, 4096, 1, type, version);
+
+        Assert.StartsWith(prefix, stored, StringComparison.Ordinal);
+        Assert.Equal(PasswordVerification.SucceededRehashNeeded, Hasher().Verify(stored, "an older kind of hash"));
+        Assert.Equal(PasswordVerification.Failed, Hasher().Verify(stored, "an older kind of hasH"));
+    }
+
+    [Theory]
+    [InlineData(64, 16)]  // one BLAKE2b call at its longest
+    [InlineData(100, 16)] // longer than BLAKE2b's output: H' chains calls
+    [InlineData(32, 8)]   // the shortest salt RFC 9106 allows
+    public void StoredHashesWithOtherOutputAndSaltLengthsVerify(int hashBytes, int saltBytes)
+    {
+        var stored = IsopohArgon2.Hash(Encoding.UTF8.GetBytes("other lengths"), 2, 19456, 1, hashBytes: hashBytes, saltBytes: saltBytes);
+
+        Assert.Equal(PasswordVerification.Succeeded, Hasher().Verify(stored, "other lengths"));
+        Assert.Equal(PasswordVerification.Failed, Hasher().Verify(stored, "other lengthS"));
     }
 
     [Fact]
-    public void AStoredHashTooLongForLibsodiumIsVerifiedByIsopoh()
+    public unsafe void WorkMemoryIsKeptOnePerSlotWipedAndOnlyAtTheConfiguredSize()
     {
-        // A 64-byte hash output (another implementation's choice) makes a PHC string over libsodium's 128 bytes.
-        var password = System.Text.Encoding.UTF8.GetBytes("a long-output hash");
-        var config = new Isopoh.Cryptography.Argon2.Argon2Config
-        {
-            Type = Isopoh.Cryptography.Argon2.Argon2Type.HybridAddressing,
-            Version = Isopoh.Cryptography.Argon2.Argon2Version.Nineteen,
-            MemoryCost = 19456,
-            TimeCost = 2,
-            Lanes = 1,
-            Threads = 1,
-            Password = password,
-            Salt = new byte[16],
-            HashLength = 64,
-        };
-        var encoded = Isopoh.Cryptography.Argon2.Argon2.Hash(config);
+        using var memory = new Argon2Memory(pooledBlocks: 64, capacity: 2);
+        var a = memory.Rent(64);
+        var b = memory.Rent(64);
+        var c = memory.Rent(64);
+        var aAddress = (nint)a.Memory;
+        new Span<byte>(a.Memory, 64 * Argon2Core.BlockBytes).Fill(0xAB);
+        a.Dispose();
+        b.Dispose();
+        c.Dispose(); // a third at once: more than the capacity, so freed
+        Assert.Equal(2, memory.Pooled);
 
-        Assert.True(encoded.Length >= 128, encoded);
-        Assert.Equal(PasswordVerification.Succeeded, Hasher().Verify(encoded, "a long-output hash"));
-        Assert.Equal(PasswordVerification.Failed, Hasher().Verify(encoded, "a long-output hasH"));
+        var odd = memory.Rent(128); // another size: allocated for this hash, freed after it
+        odd.Dispose();
+        Assert.Equal(2, memory.Pooled);
+
+        // The blocks come back wiped: a kept block would otherwise let a guess be checked without the work.
+        var leases = new[] { memory.Rent(64), memory.Rent(64) };
+        var again = leases.Single(l => (nint)l.Memory == aAddress);
+        Assert.True(new Span<byte>(again.Memory, 64 * Argon2Core.BlockBytes).IndexOfAnyExcept((byte)0) < 0);
+        Assert.Equal(0, memory.Pooled);
+        foreach (var lease in leases)
+        {
+            lease.Dispose();
+        }
+    }
+
+    [Fact]
+    public void AStoredHashWithATooShortOutputOrSaltFailsCleanly()
+    {
+        // A 4-byte output is valid Argon2 but guessable by chance; BLAKE2b here starts at 16 bytes.
+        var shortHash = IsopohArgon2.Hash(Encoding.UTF8.GetBytes("short"), 2, 1024, 1, hashBytes: 4);
+
+        Assert.Equal(PasswordVerification.Failed, Hasher().Verify(shortHash, "short"));
+        Assert.Equal(PasswordVerification.Failed, Hasher().Verify("$argon2id$v=19$m=1024,t=2,p=1$AAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "short"));
     }
 
     // Sodium.Core is a third party's wrapper of libsodium, used here only as an outside check of the strings.
@@ -135,6 +242,8 @@ public sealed class Argon2idHasherTests
         Assert.True(Sodium.PasswordHash.ArgonHashStringVerify(reference, "interop password"));
     }
 
+    private static byte[] Filled(int length, byte value) => Enumerable.Repeat(value, length).ToArray();
+
     [Theory]
     [InlineData("")]
     [InlineData("not a hash")]
@@ -151,7 +260,7 @@ public sealed class Argon2idHasherTests
         // 4 TiB: verifying it would exhaust memory; the cap refuses it without trying.
         var tampered = "$argon2id$v=19$m=4294967,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g";
         var hasher = Hasher();
-        // This thread's allocations only: other tests hash (~100 MB each) in parallel.
+        // This thread's allocations only: other tests hash in parallel.
         var before = GC.GetAllocatedBytesForCurrentThread();
 
         Assert.Equal(PasswordVerification.Failed, hasher.Verify(tampered, "whatever password"));
