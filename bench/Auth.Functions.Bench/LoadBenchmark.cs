@@ -187,18 +187,26 @@ public static class LoadBenchmark
         var tokens = new TokenStore(tables, expiry, securityEvents, clock);
         var purge = new PurgeService(tables, expiry, securityEvents, clock, Options.Create(new Accounts.LoginThrottleOptions()));
         var owners = Enumerable.Range(0, Users).Select(_ => new UserEntity { PartitionKey = Keys.NewId() }).ToList();
-        await Parallel.ForEachAsync(Enumerable.Range(0, Users * KeysPerUser), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
-            await tokens.CreateApiKeyAsync(owners[i % Users], "expiring", clock.GetUtcNow().AddMinutes(30), ct));
-        clock.Advance(TimeSpan.FromHours(2));
 
-        var purgeClock = Stopwatch.StartNew();
-        var result = await purge.RunAsync(CancellationToken.None);
-        var purged = result.ApiKeys / purgeClock.Elapsed.TotalSeconds;
-        if (result.ApiKeys != Users * KeysPerUser)
+        // Twice: the first run is this process's first purge (its code still to be compiled), the
+        // second is measured warm, as the floor is (its code has just inserted the rows).
+        var runs = new List<(double PerSecond, PurgeResult Result)>();
+        for (var run = 0; run < 2; run++)
         {
-            throw new InvalidOperationException($"The purge deleted {result.ApiKeys} keys, not {Users * KeysPerUser}.");
+            await Parallel.ForEachAsync(Enumerable.Range(0, Users * KeysPerUser), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+                await tokens.CreateApiKeyAsync(owners[i % Users], "expiring", clock.GetUtcNow().AddMinutes(30), ct));
+            clock.Advance(TimeSpan.FromHours(2));
+
+            var purgeClock = Stopwatch.StartNew();
+            var result = await purge.RunAsync(CancellationToken.None);
+            runs.Add((result.ApiKeys / purgeClock.Elapsed.TotalSeconds, result));
+            if (result.ApiKeys != Users * KeysPerUser)
+            {
+                throw new InvalidOperationException($"The purge deleted {result.ApiKeys} keys, not {Users * KeysPerUser}.");
+            }
         }
 
+        var (purged, measured) = runs[1];
         // The floor: the same number of rows, in the same partitions, deleted in one transaction per
         // partition, as many partitions at once as the purge uses.
         var raw = tables.Users;
@@ -206,10 +214,10 @@ public static class LoadBenchmark
         var floor = await RawDeleteAsync(raw, rows, TableBatch.MaxConcurrentRequests);
         var sequential = await RawDeleteAsync(raw, rows, 1);
 
-        Console.WriteLine("| purge | rows | floor: batches 16 at once, deletes/s | ratio | floor: one batch at a time, deletes/s | ratio | purge deletes/s |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
-        Console.WriteLine($"| {Users * KeysPerUser} expired API keys of {Users} users | {rows.Count} | {floor:F0} | {purged / floor:F2} | {sequential:F0} | {purged / sequential:F2} | {purged:F0} |");
-        Console.WriteLine($"(The purge also read {result.IndexRowsRead} index rows and deleted them: the floor deletes only the keys.)");
+        Console.WriteLine("| purge | rows | floor: batches 16 at once, deletes/s | ratio | floor: one batch at a time, deletes/s | ratio | purge deletes/s | the process's first purge, deletes/s |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine($"| {Users * KeysPerUser} expired API keys of {Users} users | {rows.Count} | {floor:F0} | {purged / floor:F2} | {sequential:F0} | {purged / sequential:F2} | {purged:F0} | {runs[0].PerSecond:F0} |");
+        Console.WriteLine($"(The purge also read {measured.IndexRowsRead} index rows and deleted them: the floor deletes only the keys.)");
     }
 
     /// <summary>Inserts the rows, then deletes them in one transaction per partition, so many at once: deletes per second.</summary>
