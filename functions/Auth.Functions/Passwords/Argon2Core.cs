@@ -96,11 +96,11 @@ internal static unsafe class Argon2Core
     }
 
     private readonly struct Instance(
-        ulong* memory, Argon2Variant type, int version, int blocks, int passes, int lanes, int segment, int laneLength, bool avx2)
+        ulong* memory, Argon2Variant variant, int version, int blocks, int passes, int lanes, int segment, int laneLength, bool avx2)
     {
         public bool Avx2 { get; } = avx2;
         public ulong* Memory { get; } = memory;
-        public Argon2Variant Type { get; } = type;
+        public Argon2Variant Variant { get; } = variant;
         public int Version { get; } = version;
         public int Blocks { get; } = blocks;
         public int Passes { get; } = passes;
@@ -111,8 +111,8 @@ internal static unsafe class Argon2Core
 
     private static void FillSegment(in Instance instance, int pass, int lane, int slice)
     {
-        var independent = instance.Type == Argon2Variant.Argon2i
-            || (instance.Type == Argon2Variant.Argon2id && pass == 0 && slice < SyncPoints / 2);
+        var independent = instance.Variant == Argon2Variant.Argon2i
+            || (instance.Variant == Argon2Variant.Argon2id && pass == 0 && slice < SyncPoints / 2);
         var addresses = stackalloc ulong[Words];
         var input = stackalloc ulong[Words];
         var zero = stackalloc ulong[Words];
@@ -125,7 +125,7 @@ internal static unsafe class Argon2Core
             input[2] = (ulong)slice;
             input[3] = (ulong)instance.Blocks;
             input[4] = (ulong)instance.Passes;
-            input[5] = (ulong)instance.Type;
+            input[5] = (ulong)instance.Variant;
         }
 
         var start = 0;
@@ -400,14 +400,14 @@ internal static unsafe class Argon2Core
 
     /// <summary>H0 of RFC 9106 §3.2: BLAKE2b-512 over the parameters and inputs, each length-prefixed.</summary>
     private static void InitialHash(
-        Argon2Variant type, int version, int memoryKiB, int iterations, int lanes,
+        Argon2Variant variant, int version, int memoryKiB, int iterations, int lanes,
         ReadOnlySpan<byte> password, ReadOnlySpan<byte> salt, ReadOnlySpan<byte> secret, ReadOnlySpan<byte> associated,
         int tagLength, Span<byte> h0)
     {
         var length = 10 * 4 + password.Length + salt.Length + secret.Length + associated.Length;
         var input = new byte[length];
         var span = input.AsSpan();
-        foreach (var value in new[] { lanes, tagLength, memoryKiB, iterations, version, (int)type })
+        foreach (var value in new[] { lanes, tagLength, memoryKiB, iterations, version, (int)variant })
         {
             BinaryPrimitives.WriteInt32LittleEndian(span, value);
             span = span[4..];
