@@ -158,6 +158,35 @@ public sealed class Argon2idHasherTests
         Assert.Equal(PasswordVerification.Failed, Hasher().Verify(stored, "an older kind of hasH"));
     }
 
+    [Fact]
+    public void IsopohsHashesWithRandomParametersVerifyHere()
+    {
+        // Small memory so that many combinations run quickly; a fixed seed so a failure can be replayed.
+        var random = new Random(20261125);
+        var types = new[]
+        {
+            (Isopoh.Cryptography.Argon2.Argon2Type.HybridAddressing, "argon2id"),
+            (Isopoh.Cryptography.Argon2.Argon2Type.DataIndependentAddressing, "argon2i"),
+            (Isopoh.Cryptography.Argon2.Argon2Type.DataDependentAddressing, "argon2d"),
+        };
+        for (var i = 0; i < 40; i++)
+        {
+            var (type, name) = types[random.Next(types.Length)];
+            var version = random.Next(2) == 0 ? Isopoh.Cryptography.Argon2.Argon2Version.Nineteen : Isopoh.Cryptography.Argon2.Argon2Version.Sixteen;
+            var lanes = random.Next(1, 5);
+            var memoryKiB = random.Next(8 * lanes, 300);
+            var iterations = random.Next(1, 5);
+            var password = RandomNumberGenerator.GetHexString(random.Next(1, 40));
+            var stored = IsopohArgon2.Hash(
+                Encoding.UTF8.GetBytes(password), iterations, memoryKiB, lanes, type, version, hashBytes: random.Next(16, 81), saltBytes: random.Next(8, 33));
+            var context = $"case {i}: {stored}";
+
+            Assert.True(stored.StartsWith($"${name}$", StringComparison.Ordinal), context);
+            Assert.True(Hasher().Verify(stored, password) != PasswordVerification.Failed, context);
+            Assert.True(Hasher().Verify(stored, password + "x") == PasswordVerification.Failed, context);
+        }
+    }
+
     [Theory]
     [InlineData(64, 16)]  // one BLAKE2b call at its longest
     [InlineData(100, 16)] // longer than BLAKE2b's output: H' chains calls
