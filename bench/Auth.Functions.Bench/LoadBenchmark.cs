@@ -29,19 +29,11 @@ public static class LoadBenchmark
     {
         // 0. Memory per hash, in this process before anything else runs in it.
         var password = System.Text.Encoding.UTF8.GetBytes(Password);
-        // The app's hasher is made afresh for each hash, so its kept work memory is allocated and touched
-        // inside the measurement rather than left over from the warm-up.
-        var ours = MemoryPerHash(() =>
-        {
-            using var fresh = new Argon2idHasher(Options.Create(new PasswordHashingOptions()));
-            fresh.Hash(Password);
-        });
-        var sodium = MemoryPerHash(() => LibsodiumArgon2.Hash(password, 2, 19456));
+        var sodium = MemoryPerHash(() => new Argon2idHasher(Options.Create(new PasswordHashingOptions())).Hash(Password));
         var isopoh = MemoryPerHash(() => IsopohArgon2.Hash(password, 2, 19456, 1));
         Console.WriteLine("| memory per hash (m = 19 MiB) | peak RSS growth | managed bytes allocated | ratio to m |");
         Console.WriteLine("|---|---:|---:|---:|");
-        Console.WriteLine($"| the app's Argon2 (shipped) | {ours.PeakMiB:F1} MiB | {ours.ManagedMiB:F2} MiB | {Math.Max(ours.PeakMiB, ours.ManagedMiB) / 19:F2} |");
-        Console.WriteLine($"| libsodium | {sodium.PeakMiB:F1} MiB | {sodium.ManagedMiB:F2} MiB | {Math.Max(sodium.PeakMiB, sodium.ManagedMiB) / 19:F2} |");
+        Console.WriteLine($"| libsodium (the app's hasher) | {sodium.PeakMiB:F1} MiB | {sodium.ManagedMiB:F2} MiB | {Math.Max(sodium.PeakMiB, sodium.ManagedMiB) / 19:F2} |");
         Console.WriteLine($"| Isopoh | {isopoh.PeakMiB:F1} MiB | {isopoh.ManagedMiB:F1} MiB | {Math.Max(isopoh.PeakMiB, isopoh.ManagedMiB) / 19:F2} |");
         Console.WriteLine();
 
@@ -59,6 +51,7 @@ public static class LoadBenchmark
             ["Accounts__RequireVerifiedEmail"] = "false",
             ["Email__PickupDirectory"] = Path.Combine(Path.GetTempPath(), prefix),
             ["RateLimits__RegisterPerMinute"] = "100000",
+            ["RateLimits__LoginPerMinute"] = "100000",
             ["Logging__LogLevel__Default"] = "Warning",
         }, workingDirectory: appDir);
         using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })

@@ -24,6 +24,8 @@ public sealed class AccountFunctions(
     public const int MaxDisplayNameLength = 100;
 
     private static readonly ApiPolicy RegisterPolicy = new(AcceptsJson: true, RateLimit: RateLimits.Register);
+    private static readonly ApiPolicy LoginPolicy = new(AcceptsJson: true, RateLimit: RateLimits.Login);
+    private static readonly ApiPolicy LoginBasicPolicy = new(RateLimit: RateLimits.Login);
 
     [Function(nameof(Register))]
     [EndpointSummary("Create an account.")]
@@ -39,14 +41,14 @@ public sealed class AccountFunctions(
     [Response(StatusCodes.Status200OK, typeof(LoginResponse))]
     [ProblemResponses(ProblemCodes.ValidationFailed, ProblemCodes.InvalidCredentials, ProblemCodes.EmailNotVerified, ProblemCodes.TooManyRequests)]
     public Task<IResult> Login([HttpTrigger(AuthorizationLevel.Anonymous, "post", "options", Route = Routes.Login)] HttpRequest request) =>
-        api.RunAsync(request, ApiPolicy.Json, LoginAsync);
+        api.RunAsync(request, LoginPolicy, LoginAsync);
 
     [Function(nameof(LoginBasic))]
     [EndpointSummary("Log in with Authorization: Basic base64(email:password).")]
     [Response(StatusCodes.Status200OK, typeof(LoginResponse))]
     [ProblemResponses(ProblemCodes.InvalidCredentials, ProblemCodes.EmailNotVerified, ProblemCodes.TooManyRequests)]
     public Task<IResult> LoginBasic([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Login)] HttpRequest request) =>
-        api.RunAsync(request, ApiPolicy.Default, LoginBasicAsync);
+        api.RunAsync(request, LoginBasicPolicy, LoginBasicAsync);
 
     [Function(nameof(Me))]
     [EndpointSummary("The caller's user and the presented key: the call apps use to validate a key.")]
@@ -165,7 +167,7 @@ public sealed class AccountFunctions(
             return Problems.Validation(errors);
         }
 
-        return ToResult(await login.LoginAsync(email!, input.Password!, cancellationToken), challenge: null);
+        return ToResult(await login.LoginAsync(email!, input.Password!, ClientNetwork.Of(ClientInfo.Current?.Ip), cancellationToken), challenge: null);
     }
 
     private async Task<IResult> LoginBasicAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -178,7 +180,7 @@ public sealed class AccountFunctions(
             return Problems.Unauthorized(Problems.BasicChallenge);
         }
 
-        return ToResult(await login.LoginAsync(email, password, cancellationToken), Problems.BasicChallenge);
+        return ToResult(await login.LoginAsync(email, password, ClientNetwork.Of(ClientInfo.Current?.Ip), cancellationToken), Problems.BasicChallenge);
     }
 
     /// <summary>The user row was read with the key, in the same round trip: no second read.</summary>

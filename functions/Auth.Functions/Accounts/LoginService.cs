@@ -38,15 +38,16 @@ public sealed class LoginService(
     IOptions<AccountOptions> accounts,
     ILogger<LoginService> logger)
 {
-    public async Task<LoginOutcome> LoginAsync(string email, string password, CancellationToken cancellationToken)
+    /// <param name="network">The client's network (<see cref="Http.ClientNetwork"/>): failures are counted per network and account.</param>
+    public async Task<LoginOutcome> LoginAsync(string email, string password, string network, CancellationToken cancellationToken)
     {
         // Keyed by the normalised email whether or not an account exists: throttling is identical for both.
         var emailKey = EmailAddress.KeyOf(EmailAddress.NormalizeLoosely(email));
         // The attempt is counted, and the user row read, at the same time: both finish before any hashing.
         // The session is stamped with this row's generation: a reset or revocation that lands after
         // this read, while the password is being checked, kills the session it is about to mint.
-        var counting = throttle.TryBeginAsync(emailKey, cancellationToken);
-        var reading = users.FindByEmailAsync(emailKey, cancellationToken);
+        var counting = throttle.TryBeginAsync(emailKey, network, cancellationToken);
+        var reading = users.FindByEmailEvenlyAsync(emailKey, cancellationToken);
         await Task.WhenAll(counting, reading);
         var (attempt, user) = (await counting, await reading);
         if (attempt.Wait is { } wait)
@@ -55,28 +56,21 @@ public sealed class LoginService(
             return new LoginOutcome.Throttled(wait);
         }
 
+        // An unknown email, and a stored hash that is corrupt, verify against the dummy: one hash each.
         var verification = await passwords.VerifyAsync(user?.PasswordHash, password, cancellationToken);
         if (user is null || verification == PasswordVerification.Failed)
         {
-            // Counted already, before the check. An account's log records the failure, and the failure
-            // that makes throttling engage on it.
-            var recording = Task.CompletedTask;
-            if (user is not null)
-            {
-                recording = events.RecordAsync(events.New(user.PartitionKey, SecurityEventTypes.LoginFailed), cancellationToken);
-                if (attempt.Failures == throttle.FreeAttempts)
-                {
-                    recording = Task.WhenAll(recording, events.RecordAsync(events.New(user.PartitionKey, SecurityEventTypes.LoginThrottled), cancellationToken));
-                }
-            }
-
-            await Task.WhenAll(throttle.RecordFailureAsync(emailKey, cancellationToken), recording);
-            AuthEvents.LoginFailed(logger, user?.PartitionKey ?? AuthEvents.UnknownUser, attempt.Failures);
+            // Counted already, before the check. From here every email takes the same writes, account or
+            // not: the counters, and an event in the account's log or on a decoy row.
+            await Task.WhenAll(
+                throttle.RecordFailureAsync(attempt, cancellationToken),
+                events.RecordLoginFailureAsync(user?.PartitionKey, emailKey, throttle.Engages(attempt), cancellationToken));
+            AuthEvents.LoginFailed(logger, user?.PartitionKey ?? AuthEvents.UnknownUser, attempt.NetworkFailures);
             return new LoginOutcome.InvalidCredentials();
         }
 
         // Clearing the count and minting the session are independent writes: they go out together.
-        var clearing = throttle.ResetAsync(emailKey, cancellationToken);
+        var clearing = throttle.ResetAsync(attempt, cancellationToken);
         if (verification == PasswordVerification.SucceededRehashNeeded)
         {
             var upgraded = await passwords.HashAsync(password, cancellationToken);

@@ -9,8 +9,15 @@ public sealed class LoginThrottleOptions
 {
     public const string Section = "LoginThrottle";
 
-    /// <summary>Consecutive failures allowed before back-off starts.</summary>
+    /// <summary>Consecutive failures one client network may make on one account before back-off starts.</summary>
     public int FreeAttempts { get; set; } = 5;
+
+    /// <summary>
+    /// Failures, from every network together, after which the account itself backs off (NIST SP 800-63B
+    /// allows at most 100). Only a network's free attempts count here, so one network alone never
+    /// reaches it: it takes <c>AccountCeiling / FreeAttempts</c> networks.
+    /// </summary>
+    public int AccountCeiling { get; set; } = 100;
 
     /// <summary>Wait after the first throttled failure; doubles with each further failure.</summary>
     public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(5);
@@ -20,48 +27,90 @@ public sealed class LoginThrottleOptions
 
     /// <summary>A counter untouched this long is forgotten (purged).</summary>
     public TimeSpan ForgetAfter { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How long a login told to retry because of contention on its counter waits (429 <c>Retry-After</c>).</summary>
+    public TimeSpan ContentionRetryAfter { get; set; } = TimeSpan.FromSeconds(1);
 }
 
-/// <summary>What <see cref="LoginThrottle.TryBeginAsync"/> decided: go ahead (the attempt is counted already), or wait.</summary>
-public readonly record struct LoginAttempt(int Failures, TimeSpan? Wait);
-
 /// <summary>
-/// Failed logins counted per normalised email in table storage, so every instance sees the same
-/// count, and for unknown emails exactly as for real ones, so a 429 never reveals an account.
-/// An attempt is counted <em>before</em> the password is checked (an ETag-guarded write) and a
-/// success clears the count: of many guesses in flight at once, at most FreeAttempts are evaluated,
-/// because each must first win its own increment of the same row.
+/// Failed logins counted in table storage, so every instance sees the same counts, and for unknown
+/// emails exactly as for real ones, so a 429 never reveals an account. Two counts per email:
+/// <list type="bullet">
+/// <item>per client network (<see cref="Http.ClientNetwork"/>): an attempt is counted <em>before</em> the
+/// password is checked (an ETag-guarded write) and a success clears it. Of many guesses in flight at
+/// once from one network, at most FreeAttempts are evaluated, because each must first win its own
+/// increment. Back-off then applies to that network alone: an attacker elsewhere cannot keep the owner out.</item>
+/// <item>per account: the failures that were within some network's free attempts, from every network.
+/// At <see cref="LoginThrottleOptions.AccountCeiling"/> the account backs off for everyone; reaching it
+/// takes many networks, never one.</item>
+/// </list>
+/// Contention on a counter (many logins of one account at once) ends in a 429 after a few tries, never
+/// in an exhausted storage budget: waiting out a conflict is not storage time.
 /// </summary>
 public sealed class LoginThrottle(AuthTables tables, ExpiryIndex expiry, TimeProvider clock, IOptions<LoginThrottleOptions> options)
 {
-    private const int MaxConflicts = 200;
+    private const int MaxConflicts = 8;
+    private const string PartitionPrefix = "login-";
+    private const string AccountRow = "";
+    private const string NetworkRowPrefix = "net-";
 
     private readonly LoginThrottleOptions _options = options.Value;
 
-    private const string PartitionPrefix = "login-";
-
     public static string PartitionFor(string emailKey) => PartitionPrefix + emailKey;
+
+    /// <summary>The row of a network's counter (row keys may not hold '/').</summary>
+    public static string NetworkRow(string network) => NetworkRowPrefix + network.Replace('/', '_');
 
     /// <summary>True for the partition of a failed-login counter (the purge tells counters apart by it).</summary>
     public static bool IsCounterPartition(string partition) => partition.StartsWith(PartitionPrefix, StringComparison.Ordinal);
 
+    /// <summary>Failures before back-off: the failure that reaches it makes throttling engage.</summary>
+    public int FreeAttempts => _options.FreeAttempts;
+
     /// <summary>
-    /// Reserves one attempt for the email: counted as a failure now, cleared by <see cref="ResetAsync"/>
-    /// on success. Refused (with the wait) while the failures so far call for back-off.
+    /// Reserves one attempt for this email from this network: counted as a failure now, cleared by
+    /// <see cref="ResetAsync"/> on success. The account's count is read in the same round trip. Refused
+    /// (with the wait) while either count calls for back-off, or when the network's counter stays contended.
     /// </summary>
-    public async Task<LoginAttempt> TryBeginAsync(string emailKey, CancellationToken cancellationToken)
+    public async Task<LoginAttempt> TryBeginAsync(string emailKey, string network, CancellationToken cancellationToken)
     {
+        var reading = GetAsync(PartitionFor(emailKey), AccountRow, cancellationToken);
+        var reserving = ReserveAsync(emailKey, network, cancellationToken);
+        await Task.WhenAll(reading, reserving);
+        var (account, (networkFailures, networkWait)) = (await reading, await reserving);
+        var now = clock.GetUtcNow();
+        if (account is not null && IsForgotten(account, now))
+        {
+            account = null;
+        }
+
+        var accountWait = account is { Failures: var failures } && failures >= _options.AccountCeiling
+            && account.LastFailure + Backoff(failures - _options.AccountCeiling) - now is var left && left > TimeSpan.Zero
+            ? left
+            : (TimeSpan?)null;
+        var wait = (networkWait, accountWait) switch
+        {
+            ({ } a, { } b) => a > b ? a : b,
+            var (a, b) => a ?? b,
+        };
+        return new LoginAttempt(emailKey, network, networkFailures, account, wait);
+    }
+
+    private async Task<(int Failures, TimeSpan? Wait)> ReserveAsync(string emailKey, string network, CancellationToken cancellationToken)
+    {
+        var partition = PartitionFor(emailKey);
+        var row = NetworkRow(network);
         for (var attempt = 0; attempt < MaxConflicts; attempt++)
         {
-            // Most emails have no counter: the first try inserts one without reading (one round trip);
+            // Most attempts find no counter: the first try inserts one without reading (one round trip);
             // if a counter exists the insert conflicts, and the next try reads it.
             var optimistic = attempt == 0;
-            var entity = optimistic ? null : await GetAsync(emailKey, cancellationToken);
+            var entity = optimistic ? null : await GetAsync(partition, row, cancellationToken);
             var now = clock.GetUtcNow();
             var failures = entity is null || IsForgotten(entity, now) ? 0 : entity.Failures;
             if (failures >= _options.FreeAttempts && entity!.LastFailure + DelayFor(failures) - now is var wait && wait > TimeSpan.Zero)
             {
-                return new LoginAttempt(failures, wait);
+                return (failures, wait);
             }
 
             try
@@ -70,7 +119,7 @@ public sealed class LoginThrottle(AuthTables tables, ExpiryIndex expiry, TimePro
                 {
                     // Not indexed for the purge here: most attempts succeed and delete the row at once;
                     // a failure indexes it (RecordFailureAsync).
-                    entity = new LoginThrottleEntity { PartitionKey = PartitionFor(emailKey), RowKey = "", Failures = 1, LastFailure = now };
+                    entity = new LoginThrottleEntity { PartitionKey = partition, RowKey = row, Failures = 1, LastFailure = now };
                     await tables.Throttles.AddEntityAsync(entity, cancellationToken);
                 }
                 else
@@ -80,7 +129,7 @@ public sealed class LoginThrottle(AuthTables tables, ExpiryIndex expiry, TimePro
                     await tables.Throttles.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
                 }
 
-                return new LoginAttempt(entity.Failures, null);
+                return (entity.Failures, null);
             }
             catch (RequestFailedException e) when (optimistic && StorageErrors.IsConflict(e))
             {
@@ -88,55 +137,129 @@ public sealed class LoginThrottle(AuthTables tables, ExpiryIndex expiry, TimePro
             }
             catch (RequestFailedException e) when (StorageErrors.IsConflict(e) || StorageErrors.IsPreconditionFailed(e) || StorageErrors.IsNotFound(e))
             {
-                // Another attempt counted itself first: read again, with jitter to spread the herd.
-                await Task.Delay(Random.Shared.Next(1, 10 + Math.Min(attempt, 20) * 5), cancellationToken);
+                await JitterAsync(attempt, cancellationToken);
             }
         }
 
-        // Contention this heavy is itself a burst of guesses: refuse rather than evaluate uncounted.
-        return new LoginAttempt(_options.FreeAttempts, _options.BaseDelay);
+        // Contention this heavy is a crowd at one counter (a shared account, or a burst of guesses):
+        // answered as overload, and evaluated uncounted never.
+        return (0, _options.ContentionRetryAfter);
     }
 
-    /// <summary>Failures before back-off: the failure that reaches it makes throttling engage.</summary>
-    public int FreeAttempts => _options.FreeAttempts;
+    /// <summary>Whether failing this attempt makes back-off engage, for its network or for the account (a <c>login_throttled</c> event).</summary>
+    public bool Engages(LoginAttempt attempt) =>
+        attempt.NetworkFailures == _options.FreeAttempts || (CountsForAccount(attempt) && attempt.AccountFailures + 1 == _options.AccountCeiling);
 
-    public TimeSpan DelayFor(int failures)
+    /// <summary>A failure counts for the account while it is within its network's free attempts.</summary>
+    private bool CountsForAccount(LoginAttempt attempt) => attempt.NetworkFailures <= _options.FreeAttempts;
+
+    /// <summary>
+    /// The attempt failed (its network's count holds it already). Counts it for the account too while
+    /// it was within the network's free attempts, and indexes the counters for the purge at the hour
+    /// they will be forgotten.
+    /// </summary>
+    /// <remarks>The same writes for every email, account or not: the failure path must not tell them apart.</remarks>
+    public async Task RecordFailureAsync(LoginAttempt attempt, CancellationToken cancellationToken)
     {
-        if (failures < _options.FreeAttempts)
+        var partition = PartitionFor(attempt.EmailKey);
+        var countsForAccount = CountsForAccount(attempt);
+        var rows = countsForAccount ? new[] { NetworkRow(attempt.Network), AccountRow } : [NetworkRow(attempt.Network)];
+        var indexing = expiry.AddAsync(clock.GetUtcNow() + _options.ForgetAfter, ExpiryKind.Throttle, partition, rows, cancellationToken);
+        if (countsForAccount)
         {
-            return TimeSpan.Zero;
+            await IncrementAccountAsync(attempt, cancellationToken);
         }
 
-        var doublings = Math.Min(failures - _options.FreeAttempts, 30);
-        var ticks = Math.Min((double)_options.BaseDelay.Ticks * Math.Pow(2, doublings), _options.MaxDelay.Ticks);
+        await indexing;
+    }
+
+    /// <summary>A proof of the account (a completed reset) clears its count and that of the network it came from.</summary>
+    public Task ClearAsync(string emailKey, string network, CancellationToken cancellationToken) =>
+        Task.WhenAll(DeleteAsync(PartitionFor(emailKey), AccountRow, cancellationToken), DeleteAsync(PartitionFor(emailKey), NetworkRow(network), cancellationToken));
+
+    private async Task<int> IncrementAccountAsync(LoginAttempt attempt, CancellationToken cancellationToken)
+    {
+        var partition = PartitionFor(attempt.EmailKey);
+        var entity = attempt.Account;
+        for (var conflicts = 0; ; conflicts++)
+        {
+            var now = clock.GetUtcNow();
+            try
+            {
+                if (entity is null)
+                {
+                    entity = new LoginThrottleEntity { PartitionKey = partition, RowKey = AccountRow, Failures = 1, LastFailure = now };
+                    await tables.Throttles.AddEntityAsync(entity, cancellationToken);
+                }
+                else
+                {
+                    entity.Failures = IsForgotten(entity, now) ? 1 : entity.Failures + 1;
+                    entity.LastFailure = now;
+                    await tables.Throttles.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
+                }
+
+                return entity.Failures;
+            }
+            catch (RequestFailedException e) when (conflicts < MaxConflicts
+                && (StorageErrors.IsConflict(e) || StorageErrors.IsPreconditionFailed(e) || StorageErrors.IsNotFound(e)))
+            {
+                // Failures from several networks at once: count on the newest row.
+                await JitterAsync(conflicts, cancellationToken);
+                entity = await GetAsync(partition, AccountRow, cancellationToken);
+            }
+            catch (RequestFailedException e) when (StorageErrors.IsConflict(e) || StorageErrors.IsPreconditionFailed(e) || StorageErrors.IsNotFound(e))
+            {
+                // Lost to a crowd of failures that counted themselves: the account is well on its way.
+                return attempt.AccountFailures;
+            }
+        }
+    }
+
+    /// <summary>A success clears the network's count, and the account's when there was one.</summary>
+    public async Task ResetAsync(LoginAttempt attempt, CancellationToken cancellationToken)
+    {
+        var partition = PartitionFor(attempt.EmailKey);
+        var clearing = DeleteAsync(partition, NetworkRow(attempt.Network), cancellationToken);
+        if (attempt.AccountFailures > 0)
+        {
+            await DeleteAsync(partition, AccountRow, cancellationToken);
+        }
+
+        await clearing;
+    }
+
+    public TimeSpan DelayFor(int failures) => failures < _options.FreeAttempts ? TimeSpan.Zero : Backoff(failures - _options.FreeAttempts);
+
+    private TimeSpan Backoff(int doublings)
+    {
+        var ticks = Math.Min((double)_options.BaseDelay.Ticks * Math.Pow(2, Math.Min(doublings, 30)), _options.MaxDelay.Ticks);
         return TimeSpan.FromTicks((long)ticks);
     }
 
     /// <summary>A counter untouched for <see cref="LoginThrottleOptions.ForgetAfter"/> counts as zero, purged or not.</summary>
     public bool IsForgotten(LoginThrottleEntity entity, DateTimeOffset now) => now - entity.LastFailure >= _options.ForgetAfter;
 
-    /// <summary>
-    /// The attempt failed (it is counted already): the counter is indexed for the purge at the hour it
-    /// will be forgotten. One upsert per failure, none per success.
-    /// </summary>
-    public Task RecordFailureAsync(string emailKey, CancellationToken cancellationToken) =>
-        expiry.AddAsync(clock.GetUtcNow() + _options.ForgetAfter, ExpiryKind.Throttle, PartitionFor(emailKey), "", cancellationToken);
+    private static async Task JitterAsync(int attempt, CancellationToken cancellationToken)
+    {
+        // Spreads the herd; not storage time, so it does not spend the request's storage budget.
+        using var notStorage = StorageBudget.Exclude();
+        await Task.Delay(Random.Shared.Next(1, 10 + Math.Min(attempt, 20) * 5), cancellationToken);
+    }
 
-    /// <summary>A success clears the count.</summary>
-    public async Task ResetAsync(string emailKey, CancellationToken cancellationToken)
+    private async Task DeleteAsync(string partition, string row, CancellationToken cancellationToken)
     {
         try
         {
-            await tables.Throttles.DeleteEntityAsync(PartitionFor(emailKey), "", ETag.All, cancellationToken);
+            await tables.Throttles.DeleteEntityAsync(partition, row, ETag.All, cancellationToken);
         }
         catch (RequestFailedException e) when (StorageErrors.IsNotFound(e))
         {
         }
     }
 
-    private async Task<LoginThrottleEntity?> GetAsync(string emailKey, CancellationToken cancellationToken)
+    private async Task<LoginThrottleEntity?> GetAsync(string partition, string row, CancellationToken cancellationToken)
     {
-        var response = await tables.Throttles.GetEntityIfExistsAsync<LoginThrottleEntity>(PartitionFor(emailKey), "", cancellationToken: cancellationToken);
+        var response = await tables.Throttles.GetEntityIfExistsAsync<LoginThrottleEntity>(partition, row, cancellationToken: cancellationToken);
         return response.HasValue ? response.Value : null;
     }
 }

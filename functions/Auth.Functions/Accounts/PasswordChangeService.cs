@@ -31,7 +31,8 @@ public sealed class PasswordChangeService(
     private const int MaxAttempts = 3;
 
     /// <param name="newPassword">Already accepted by <see cref="PasswordPolicy"/>.</param>
-    public async Task<PasswordChangeOutcome> ChangeAsync(Caller caller, string oldPassword, string newPassword, bool revokeOthers, CancellationToken cancellationToken)
+    /// <param name="network">The client's network (<see cref="Http.ClientNetwork"/>), as a login counts it.</param>
+    public async Task<PasswordChangeOutcome> ChangeAsync(Caller caller, string oldPassword, string newPassword, bool revokeOthers, string network, CancellationToken cancellationToken)
     {
         var emailKey = EmailAddress.KeyOf(caller.User.NormalizedEmail);
         string? hash = null;
@@ -41,19 +42,20 @@ public sealed class PasswordChangeService(
         {
             // A stolen session must not become a way to brute-force the password: old passwords are
             // counted as login attempts for this account before they are checked.
-            if ((await throttle.TryBeginAsync(emailKey, cancellationToken)).Wait is { } wait)
+            var counted = await throttle.TryBeginAsync(emailKey, network, cancellationToken);
+            if (counted.Wait is { } wait)
             {
                 return new PasswordChangeOutcome.Throttled(wait);
             }
 
             if (await passwords.VerifyAsync(user.PasswordHash, oldPassword, cancellationToken) == PasswordVerification.Failed)
             {
-                await throttle.RecordFailureAsync(emailKey, cancellationToken);
+                await throttle.RecordFailureAsync(counted, cancellationToken);
                 AuthEvents.PasswordChangeRefused(logger, user.PartitionKey);
                 return new PasswordChangeOutcome.WrongOldPassword();
             }
 
-            await throttle.ResetAsync(emailKey, cancellationToken);
+            await throttle.ResetAsync(counted, cancellationToken);
             hash ??= await passwords.HashAsync(newPassword, cancellationToken);
             var generation = revokeOthers
                 ? await users.TryRevokeAsync(user, keepTokenId: caller.TokenId, hash, SecurityEventTypes.PasswordChanged, caller.TokenId, cancellationToken)

@@ -38,7 +38,7 @@ public sealed class PasswordFunctions(KeyedApi keyed, PasswordChangeService chan
             return Problems.Validation("newPassword", reason);
         }
 
-        return await change.ChangeAsync(caller, input.OldPassword!, input.NewPassword!, input.ResetTokens == true, cancellationToken) switch
+        return await change.ChangeAsync(caller, input.OldPassword!, input.NewPassword!, input.ResetTokens == true, ClientNetwork.Of(ClientInfo.Current?.Ip), cancellationToken) switch
         {
             PasswordChangeOutcome.Changed => TypedResults.NoContent(),
             PasswordChangeOutcome.WrongOldPassword => Problems.Validation("oldPassword", "Incorrect password."),

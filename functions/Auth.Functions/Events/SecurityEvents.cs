@@ -52,23 +52,71 @@ public sealed partial class SecurityEvents(
     }
 
     /// <summary>Writes the day's index row for the purge unless this process already did.</summary>
-    public async Task EnsureIndexedAsync(SecurityEventEntity @event, CancellationToken cancellationToken)
+    public Task EnsureIndexedAsync(SecurityEventEntity @event, CancellationToken cancellationToken) =>
+        EnsureIndexedForAsync(@event, @event.PartitionKey, cancellationToken);
+
+    // The days already indexed are remembered per owner; past this many a day's memory starts over
+    // (an index write more, harmless), so a spray of emails cannot grow it without bound.
+    private const int MaxRemembered = 100_000;
+
+    private async Task EnsureIndexedForAsync(SecurityEventEntity @event, string owner, CancellationToken cancellationToken)
     {
         var day = @event.At.UtcDateTime.ToString(DayFormat, CultureInfo.InvariantCulture);
-        if (day != _today)
+        if (day != _today || _indexed.Count > MaxRemembered)
         {
             _indexed.Clear();
             _today = day;
         }
 
-        if (_indexed.ContainsKey((@event.PartitionKey, day)))
+        if (_indexed.ContainsKey((owner, day)))
         {
             return;
         }
 
         await expiry.AddAsync(DueOf(@event.At.UtcDateTime.Date), ExpiryKind.Events, @event.PartitionKey, day, cancellationToken);
-        _indexed.TryAdd((@event.PartitionKey, day), true);
+        _indexed.TryAdd((owner, day), true);
     }
+
+    /// <summary>
+    /// Records a failed login, and <c>login_throttled</c> when that failure made back-off engage, in the
+    /// account's log. For an email with no account (<paramref name="userId"/> null) the same writes, in
+    /// the same shape, land on a decoy row that is overwritten, never added, so storage does not grow:
+    /// the failure path must cost the same whether or not the account exists.
+    /// </summary>
+    public async Task RecordLoginFailureAsync(string? userId, string emailKey, bool throttled, CancellationToken cancellationToken)
+    {
+        var partition = userId ?? DecoyPartition(emailKey);
+        var recorded = new List<SecurityEventEntity> { New(partition, SecurityEventTypes.LoginFailed) };
+        if (throttled)
+        {
+            recorded.Add(New(partition, SecurityEventTypes.LoginThrottled));
+        }
+
+        if (userId is null)
+        {
+            for (var i = 0; i < recorded.Count; i++)
+            {
+                recorded[i].RowKey = "decoy-" + i;
+            }
+        }
+
+        // Indexed once a day per account, or per email for the decoy: the same extra write either way.
+        await EnsureIndexedForAsync(recorded[0], userId ?? "~" + emailKey, cancellationToken);
+        Func<Task> write = recorded.Count == 1
+            ? () => tables.Users.UpsertEntityAsync(recorded[0], TableUpdateMode.Replace, cancellationToken)
+            : () => tables.Users.SubmitTransactionAsync(recorded.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), cancellationToken);
+        if (userId is null)
+        {
+            await write();
+        }
+        else
+        {
+            await CommitAsync(write, recorded, cancellationToken);
+        }
+    }
+
+    /// <summary>One of 16 fixed partitions for the decoy rows (the email key is hex SHA-256): spread, so none is hot.</summary>
+    private static string DecoyPartition(string emailKey) => "~decoy-" + emailKey[^1];
 
     /// <summary>Records an event that goes with no other write.</summary>
     public async Task RecordAsync(SecurityEventEntity @event, CancellationToken cancellationToken)

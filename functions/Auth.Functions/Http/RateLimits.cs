@@ -17,6 +17,13 @@ public sealed class RateLimitOptions
     /// <summary>Requests for a new verification email per client address per minute.</summary>
     public int ResendVerificationPerMinute { get; set; } = 10;
 
+    /// <summary>
+    /// Logins (JSON and Basic together) per client address per minute. Each costs a full Argon2 (an
+    /// unknown email too), so one address must not fill every hashing slot or spray guesses across
+    /// accounts; the per-account throttle cannot see a spray.
+    /// </summary>
+    public int LoginPerMinute { get; set; } = 60;
+
     /// <summary>Leaked-key reports per client address per minute (each may carry 100 keys).</summary>
     public int ReportLeakedKeysPerMinute { get; set; } = 10;
 
@@ -29,12 +36,15 @@ public sealed class RateLimitOptions
 }
 
 /// <summary>
-/// Per-address limits of this instance, for the anonymous endpoints that create work. Login is
-/// throttled per email in storage instead (the Accounts feature's login throttle), across instances.
+/// Per-address limits of this instance, in memory, for the anonymous endpoints that create work: they
+/// protect this instance's resources (hashing slots, email quota), so each instance counts its own.
+/// Failed logins are also counted in storage, across instances, per account and client network (the
+/// Accounts feature's login throttle).
 /// </summary>
 public static class RateLimits
 {
     public const string Register = "register";
+    public const string Login = "login";
     public const string ForgotPassword = "forgot-password";
     public const string ReportLeakedKeys = "report-leaked-keys";
     public const string ResendVerification = "resend-verification";
@@ -83,9 +93,12 @@ public static class RateLimits
     }
 
     /// <summary>"203.0.113.7", "203.0.113.7:51234", "2001:db8::1", "[2001:db8::1]:443" to a bucket name.</summary>
-    public static string Bucket(string entry)
+    public static string Bucket(string entry) => ParseAddress(entry) is { } address ? Bucket(address) : UnparsableBucket;
+
+    /// <summary>The address of an <c>X-Forwarded-For</c> entry or a remote address, with or without a port; null for junk.</summary>
+    public static IPAddress? ParseAddress(string? entry)
     {
-        var host = entry;
+        var host = entry ?? "";
         if (host.StartsWith('['))
         {
             var close = host.IndexOf(']', StringComparison.Ordinal);
@@ -96,7 +109,7 @@ public static class RateLimits
             host = host[..host.IndexOf(':', StringComparison.Ordinal)];
         }
 
-        return IPAddress.TryParse(host, out var address) ? Bucket(address) : UnparsableBucket;
+        return IPAddress.TryParse(host, out var address) ? address : null;
     }
 
     private static string Bucket(IPAddress address)
@@ -129,6 +142,7 @@ public sealed class ClientRateLimiter : IDisposable
         _limiters = new()
         {
             [RateLimits.Register] = PerAddress(_options.RegisterPerMinute),
+            [RateLimits.Login] = PerAddress(_options.LoginPerMinute),
             [RateLimits.ForgotPassword] = PerAddress(_options.ForgotPasswordPerMinute),
             [RateLimits.ReportLeakedKeys] = PerAddress(_options.ReportLeakedKeysPerMinute),
             [RateLimits.ResendVerification] = PerAddress(_options.ResendVerificationPerMinute),

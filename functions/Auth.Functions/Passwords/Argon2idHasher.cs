@@ -1,96 +1,88 @@
 using System.Security.Cryptography;
 using System.Text;
+using Isopoh.Cryptography.Argon2;
 using Microsoft.Extensions.Options;
 
 namespace Auth.Functions.Passwords;
 
 /// <summary>
-/// Argon2id (RFC 9106) in standard PHC strings, with parameter caps on verification. Every hash and
-/// verification is computed by <see cref="Argon2Core"/> into work memory kept between hashes
-/// (<see cref="Argon2Memory"/>): any variant (id, i, d), version 1.3 or 1.0, and any lane count, so
-/// hashes from other implementations verify here and ours verify there (tested against libsodium,
-/// Isopoh and a known answer of the reference code). bench/RESULTS.md has why it is not libsodium's.
+/// Argon2 in standard PHC strings, computed by validated libraries only. New hashes, and every hash
+/// libsodium can verify (argon2id or argon2i, version 1.3, one lane), go to libsodium; what it refuses
+/// (argon2d, version 1.0, several lanes: hashes made elsewhere and imported) goes to
+/// Isopoh.Cryptography.Argon2, and is re-hashed by libsodium at the next login. Parameters read from a
+/// stored hash are checked against the caps before either library sees them.
 /// </summary>
-public sealed class Argon2idHasher : IPasswordHasher, IDisposable
+public sealed class Argon2idHasher(IOptions<PasswordHashingOptions> options) : IPasswordHasher
 {
-    private const int SaltBytes = 16;
-    private const int HashBytes = 32;
-
-    // What a stored hash may have. BLAKE2b gives 16 to 64 bytes in one call (longer outputs are chained),
-    // and a salt under 8 bytes is outside RFC 9106.
+    // What a stored hash may have: RFC 9106's minimum salt, and tags of 16 to 128 bytes.
     private const int MinSaltBytes = 8;
     private const int MaxSaltBytes = 64;
     private const int MinHashBytes = 16;
     private const int MaxHashBytes = 128;
 
-    private readonly PasswordHashingOptions _options;
-    private readonly Argon2Memory _memory;
-
-    public Argon2idHasher(IOptions<PasswordHashingOptions> options)
-    {
-        _options = options.Value;
-        // One block of today's size per hashing slot is kept; stored hashes of other sizes borrow and return.
-        _memory = new Argon2Memory(Argon2Core.BlockCount(_options.MemoryKiB, _options.Parallelism), _options.EffectiveConcurrency);
-    }
+    private readonly PasswordHashingOptions _options = options.Value;
 
     public string Hash(string password)
     {
-        var parameters = new PhcParameters("argon2id", 19, _options.MemoryKiB, _options.Iterations, _options.Parallelism);
-        var salt = RandomNumberGenerator.GetBytes(SaltBytes);
-        return parameters.Encode(salt, Compute(parameters, password, salt, HashBytes));
+        var bytes = Encoding.UTF8.GetBytes(password);
+        try
+        {
+            return Libsodium.Hash(bytes, _options.Iterations, _options.MemoryKiB);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(bytes);
+        }
     }
+
+    public bool IsUsable(string? encodedHash) => Usable(encodedHash, out _);
 
     public PasswordVerification Verify(string encodedHash, string password)
     {
-        // Read the parameters first: nothing is allocated for whatever m= says until it passes the caps.
-        if (!PhcParameters.TryParse(encodedHash, out var stored, out var salt, out var expected)
-            || stored.Version is not (19 or 16)
-            || stored.MemoryKiB > _options.MaxMemoryKiB
-            || stored.Iterations > _options.MaxIterations
-            || stored.Parallelism > _options.MaxParallelism
-            || salt.Length is < MinSaltBytes or > MaxSaltBytes
-            || expected.Length is < MinHashBytes or > MaxHashBytes)
+        if (!Usable(encodedHash, out var stored))
         {
             return PasswordVerification.Failed;
         }
 
-        var actual = Compute(stored, password, salt, expected.Length);
-        if (!CryptographicOperations.FixedTimeEquals(actual, expected))
+        var bytes = Encoding.UTF8.GetBytes(password);
+        try
         {
-            return PasswordVerification.Failed;
+            var matches = LibsodiumVerifies(stored, encodedHash)
+                ? Libsodium.Verify(encodedHash, bytes)
+                : Argon2.Verify(encodedHash, bytes, Math.Min(stored.Parallelism, Environment.ProcessorCount));
+            if (!matches)
+            {
+                return PasswordVerification.Failed;
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(bytes);
         }
 
         var weaker = stored.Algorithm != "argon2id"
             || stored.Version != 19
+            || stored.Parallelism != 1
             || stored.MemoryKiB < _options.MemoryKiB
             || stored.Iterations < _options.Iterations;
         return weaker ? PasswordVerification.SucceededRehashNeeded : PasswordVerification.Succeeded;
     }
 
-    private unsafe byte[] Compute(PhcParameters parameters, string password, byte[] salt, int hashBytes)
-    {
-        var variant = parameters.Algorithm switch
-        {
-            "argon2id" => Argon2Variant.Argon2id,
-            "argon2i" => Argon2Variant.Argon2i,
-            _ => Argon2Variant.Argon2d,
-        };
-        var passwordBytes = Encoding.UTF8.GetBytes(password);
-        try
-        {
-            using var memory = _memory.Rent(Argon2Core.BlockCount(parameters.MemoryKiB, parameters.Parallelism));
-            var hash = new byte[hashBytes];
-            Argon2Core.Hash(
-                variant, parameters.Version == 19 ? Argon2Core.Version13 : Argon2Core.Version10,
-                parameters.MemoryKiB, parameters.Iterations, parameters.Parallelism,
-                passwordBytes, salt, secret: default, associated: default, memory.Memory, hash);
-            return hash;
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(passwordBytes);
-        }
-    }
+    /// <summary>
+    /// A well-formed PHC string within the caps. Read before anything is allocated: a tampered row
+    /// with a huge <c>m=</c> never reaches a library.
+    /// </summary>
+    private bool Usable(string? encodedHash, out PhcParameters stored) =>
+        PhcParameters.TryParse(encodedHash, out stored, out var salt, out var tag)
+        && stored.Version is 19 or 16
+        && stored.MemoryKiB <= _options.MaxMemoryKiB
+        && stored.Iterations <= _options.EffectiveMaxIterations
+        && (long)stored.MemoryKiB * stored.Iterations <= _options.MaxWork
+        && stored.Parallelism <= _options.MaxParallelism
+        && salt.Length is >= MinSaltBytes and <= MaxSaltBytes
+        && tag.Length is >= MinHashBytes and <= MaxHashBytes;
 
-    public void Dispose() => _memory.Dispose();
+    /// <summary>What libsodium's verifier takes: argon2id or argon2i, version 1.3, one lane, a string that fits its buffer.</summary>
+    private static bool LibsodiumVerifies(PhcParameters stored, string encodedHash) =>
+        stored.Algorithm is "argon2id" or "argon2i" && stored.Version == 19 && stored.Parallelism == 1 && encodedHash.Length < 128;
 }

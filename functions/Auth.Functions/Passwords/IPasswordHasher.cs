@@ -17,5 +17,12 @@ public interface IPasswordHasher
 {
     string Hash(string password);
 
+    /// <summary>
+    /// Whether <paramref name="encodedHash"/> is one this hasher would verify (well-formed, within the
+    /// caps). <see cref="PasswordService"/> verifies against its dummy hash instead of one that is not,
+    /// so a corrupt or tampered row costs what a real verification costs.
+    /// </summary>
+    bool IsUsable(string? encodedHash);
+
     PasswordVerification Verify(string encodedHash, string password);
 }

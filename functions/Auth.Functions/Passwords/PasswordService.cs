@@ -18,23 +18,38 @@ public sealed class PasswordService : IDisposable
     private readonly IPasswordHasher _hasher;
     private readonly PasswordHashingOptions _options;
     private readonly SemaphoreSlim _slots;
-    private readonly Lazy<string> _dummyHash;
+    private string? _dummyHash;
 
     public PasswordService(IPasswordHasher hasher, IOptions<PasswordHashingOptions> options)
     {
         _hasher = hasher;
         _options = options.Value;
         _slots = new SemaphoreSlim(_options.EffectiveConcurrency, _options.EffectiveConcurrency);
-        _dummyHash = new Lazy<string>(
-            () => _hasher.Hash(Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))),
-            LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>Passwords are compared as NFKC, never trimmed or case-folded.</summary>
     public static string Normalize(string password) => password.Normalize(NormalizationForm.FormKC);
 
-    /// <summary>Made once, with the current parameters, before the first login needs it.</summary>
-    public void WarmUp() => _ = _dummyHash.Value;
+    /// <summary>
+    /// Makes the dummy hash with the current parameters. Called at start-up, where a failure stops the
+    /// app: an app that cannot hash would answer unknown emails differently from known ones.
+    /// </summary>
+    public void WarmUp() => _ = DummyHash;
+
+    /// <summary>Made once; a failure is not kept, so a later call tries again rather than failing forever.</summary>
+    private string DummyHash
+    {
+        get
+        {
+            if (Volatile.Read(ref _dummyHash) is { } made)
+            {
+                return made;
+            }
+
+            var hash = _hasher.Hash(Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)));
+            return Interlocked.CompareExchange(ref _dummyHash, hash, null) ?? hash;
+        }
+    }
 
     public async Task<string> HashAsync(string password, CancellationToken cancellationToken)
     {
@@ -52,7 +67,10 @@ public sealed class PasswordService : IDisposable
         }
     }
 
-    /// <summary>Verifies against <paramref name="storedHash"/>, or against the dummy hash when there is no account.</summary>
+    /// <summary>
+    /// Verifies against <paramref name="storedHash"/>; against the dummy hash, and fails, when there is no
+    /// account or its stored hash is corrupt or over the caps, so each of those costs one verification too.
+    /// </summary>
     public async Task<PasswordVerification> VerifyAsync(string? storedHash, string password, CancellationToken cancellationToken)
     {
         using var notStorage = StorageBudget.Exclude();
@@ -60,10 +78,10 @@ public sealed class PasswordService : IDisposable
         await AcquireAsync(cancellationToken);
         try
         {
-            if (storedHash is null)
+            if (storedHash is null || !_hasher.IsUsable(storedHash))
             {
                 // Same work as a real verification, so the response time does not reveal the account.
-                _hasher.Verify(_dummyHash.Value, normalized);
+                _hasher.Verify(DummyHash, normalized);
                 return PasswordVerification.Failed;
             }
 
@@ -86,11 +104,14 @@ public sealed class PasswordService : IDisposable
     public void Dispose() => _slots.Dispose();
 }
 
-internal sealed class PasswordWarmUp(PasswordService passwords) : BackgroundService
+/// <summary>Makes the dummy hash before the app serves: if it cannot be made, the app does not start.</summary>
+internal sealed class PasswordWarmUp(PasswordService passwords) : IHostedService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        await Task.Yield();
         passwords.WarmUp();
+        return Task.CompletedTask;
     }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

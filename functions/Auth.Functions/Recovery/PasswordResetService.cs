@@ -31,7 +31,8 @@ public sealed partial class PasswordResetService(
 {
     private const int MaxAttempts = 5;
 
-    public async Task<PasswordResetOutcome> ResetAsync(string token, string newPassword, CancellationToken cancellationToken)
+    /// <param name="network">The client's network: its failed-login count is cleared with the account's.</param>
+    public async Task<PasswordResetOutcome> ResetAsync(string token, string newPassword, string network, CancellationToken cancellationToken)
     {
         string? hash = null;
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
@@ -63,7 +64,7 @@ public sealed partial class PasswordResetService(
 
             LogReset(logger, user.PartitionKey, candidate.Link.TokenId);
             await revocation.CleanUpAsync(user.PartitionKey, generation, keptTokenId: null, "password-reset", cancellationToken);
-            await throttle.ResetAsync(EmailAddress.KeyOf(user.NormalizedEmail), cancellationToken);
+            await throttle.ClearAsync(EmailAddress.KeyOf(user.NormalizedEmail), network, cancellationToken);
             return new PasswordResetOutcome.Reset();
         }
 

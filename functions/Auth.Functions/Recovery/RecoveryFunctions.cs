@@ -78,7 +78,7 @@ public sealed class RecoveryFunctions(ApiPipeline api, ResetQueue queue, Passwor
         }
 
         // No automatic login after a reset: the user signs in with the new password.
-        return await reset.ResetAsync(input.Token!, input.NewPassword!, cancellationToken) switch
+        return await reset.ResetAsync(input.Token!, input.NewPassword!, ClientNetwork.Of(ClientInfo.Current?.Ip), cancellationToken) switch
         {
             PasswordResetOutcome.Reset => TypedResults.NoContent(),
             PasswordResetOutcome.TokenExpired => Problems.ResetTokenExpired(),

@@ -6,11 +6,22 @@ using Azure.Data.Tables;
 
 namespace Auth.Functions.Recovery;
 
-/// <summary>Reset links: found while no revocation has come since they were minted, and redeemed with the new password.</summary>
+/// <summary>
+/// Reset links: found while no revocation and no password change has come since they were minted,
+/// and redeemed with the new password.
+/// </summary>
 public sealed class ResetTokenStore(AuthTables tables, EmailLinkStore links, SecurityEvents events, TimeProvider clock)
 {
     public Task<(LinkLookup Result, LinkCandidate? Candidate)> FindAsync(string token, CancellationToken cancellationToken) =>
-        links.FindAsync(EmailLinkKind.Reset, token, Revocation.Allows, cancellationToken);
+        links.FindAsync(EmailLinkKind.Reset, token, Allows, cancellationToken);
+
+    /// <summary>
+    /// A link asked for before the password last changed is dead: whoever changed it knew the password,
+    /// and a link in an old inbox must not undo that. Any revocation kills it too.
+    /// </summary>
+    private static bool Allows(UserEntity user, EmailLinkEntity link) =>
+        Revocation.Allows(user, link) && user.PasswordChanged <= link.Created;
+
     /// <summary>
     /// Spends the token and sets the password with the revocation barrier, as one entity-group
     /// transaction on the user's partition: both rows unchanged since read, or nothing happens. No

@@ -83,13 +83,6 @@ public sealed class EmailIndexEntity : TableRow
     public DateTimeOffset Created { get; set; }
 }
 
-/// <summary>Failed-login counter per normalised email (existing or not): PartitionKey = "login-" + email key.</summary>
-public sealed class LoginThrottleEntity : TableRow
-{
-    public int Failures { get; set; }
-    public DateTimeOffset LastFailure { get; set; }
-}
-
 /// <summary>
 /// A single-use link emailed to the account's address: a password reset (RowKey "rst-" + id) or an
 /// email verification ("vfy-" + id). It lives in its user's partition of the users table, so spending

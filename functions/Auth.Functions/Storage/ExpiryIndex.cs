@@ -61,6 +61,22 @@ public sealed class ExpiryIndex(AuthTables tables)
         await tables.Expiry.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
     }
 
+    /// <summary>Several rows of one partition due at the same time: one request (a transaction of upserts).</summary>
+    public async Task AddAsync(DateTimeOffset due, ExpiryKind kind, string partition, IReadOnlyList<string> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 1)
+        {
+            await AddAsync(due, kind, partition, rows[0], cancellationToken);
+            return;
+        }
+
+        var bucket = BucketOf(due);
+        await tables.Expiry.SubmitTransactionAsync(
+            rows.Select(row => new TableTransactionAction(
+                TableTransactionActionType.UpsertReplace, new ExpiryEntity { PartitionKey = bucket, RowKey = RowKeyOf(kind, partition, row) })),
+            cancellationToken);
+    }
+
     private static string Code(ExpiryKind kind) => kind switch
     {
         ExpiryKind.Token => "tok",

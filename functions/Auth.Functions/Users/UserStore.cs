@@ -48,6 +48,21 @@ public sealed class UserStore(AuthTables tables, ExpiryIndex expiry, SecurityEve
     }
 
     /// <summary>
+    /// The account of an email: the index row, then the user row. An email without an account reads a
+    /// user row that never exists instead, so both take the same two reads in the same order (the login
+    /// path must not reveal which it was by its storage work).
+    /// </summary>
+    public async Task<UserEntity?> FindByEmailEvenlyAsync(string emailKey, CancellationToken cancellationToken)
+    {
+        var index = await tables.Emails.GetEntityIfExistsAsync<EmailIndexEntity>(emailKey, "", cancellationToken: cancellationToken);
+        var user = await GetAsync(index.HasValue ? index.Value!.UserId : NobodyOf(emailKey), cancellationToken);
+        return index.HasValue ? user : null;
+    }
+
+    /// <summary>A user id that is never issued (issued ids are hex), spread over 16 partitions by the email key.</summary>
+    private static string NobodyOf(string emailKey) => "~nobody-" + emailKey[^1];
+
+    /// <summary>
     /// The index row is inserted first and is the lock: of two concurrent registrations exactly one
     /// insert succeeds. The user row follows; a crash in between leaves only an index row pointing at
     /// nothing, which grants no access and is reclaimed (here, or by the purge).

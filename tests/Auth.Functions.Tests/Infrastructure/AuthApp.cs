@@ -66,6 +66,7 @@ public sealed class AuthApp : WebApplicationFactory<Program>
         var all = new Dictionary<string, string?>
         {
             ["RateLimits:RegisterPerMinute"] = "100000",
+            ["RateLimits:LoginPerMinute"] = "100000",
             ["RateLimits:ForgotPasswordPerMinute"] = "100000",
             ["RateLimits:ResendVerificationPerMinute"] = "100000",
             // Most tests log in straight after registering; the verification tests turn this back on
@@ -197,11 +198,8 @@ public sealed class AuthApp : WebApplicationFactory<Program>
 }
 
 /// <summary>The real hasher, counting its calls (to prove that refused input costs no hash).</summary>
-public sealed class CountingHasher(IPasswordHasher inner) : IPasswordHasher, IDisposable
+public sealed class CountingHasher(IPasswordHasher inner) : IPasswordHasher
 {
-    /// <summary>The wrapped hasher keeps native work memory: it goes with the app's container.</summary>
-    public void Dispose() => (inner as IDisposable)?.Dispose();
-
     private int _hashes;
     private int _verifications;
 
@@ -215,9 +213,15 @@ public sealed class CountingHasher(IPasswordHasher inner) : IPasswordHasher, IDi
         return inner.Hash(password);
     }
 
+    public bool IsUsable(string? encodedHash) => inner.IsUsable(encodedHash);
+
+    /// <summary>The stored hashes verified, in order (the dummy's included).</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Verified { get; } = new();
+
     public PasswordVerification Verify(string encodedHash, string password)
     {
         Interlocked.Increment(ref _verifications);
+        Verified.Enqueue(encodedHash);
         var result = inner.Verify(encodedHash, password);
         if (Interlocked.Exchange(ref _pauseAfterVerify, null) is { } gate)
         {

@@ -125,9 +125,12 @@ public sealed class PurgeTests
         clock.Advance(TimeSpan.FromHours(5));
         var result = await PurgeAsync(app);
 
-        Assert.Equal(1, result.Throttles);
+        // Each failure left two counters: its network's and the account's.
+        Assert.Equal(2, result.Throttles);
         Assert.Equal(0, await LoginTests.Failures(app, "old@example.com"));
+        Assert.Equal(0, await LoginTests.AccountFailures(app, "old@example.com"));
         Assert.Equal(1, await LoginTests.Failures(app, "fresh@example.com"));
+        Assert.Equal(1, await LoginTests.AccountFailures(app, "fresh@example.com"));
     }
 
     [Fact]
@@ -239,8 +242,9 @@ public sealed class PurgeTests
         await api.PostAsync("/api/auth/login", new { email = "stale@example.com", password = "bad password" });
         clock.Advance(TimeSpan.FromHours(25)); // the counter is stale (ForgetAfter is 24 h): due for the purge
 
-        // Held at the counter's delete: meanwhile a new failure rewrites it, so the guarded delete fails.
-        var held = app.Storage.PauseAt(r => r.Method == "DELETE" && r.IsTo("throttles"));
+        // Held at the counters' delete (both rows of the email's partition, one batch): meanwhile a new
+        // failure rewrites them, so the guarded delete fails.
+        var held = app.Storage.PauseAt(r => (r.Method == "DELETE" && r.IsTo("throttles")) || (r.IsBatch && r.Body.Contains("throttles", StringComparison.Ordinal)));
         var run = PurgeAsync(app);
         await held.WaitReachedAsync();
         await api.PostAsync("/api/auth/login", new { email = "stale@example.com", password = "bad password" });
@@ -253,7 +257,7 @@ public sealed class PurgeTests
         Assert.Contains(await RowsAsync(app.Tables.Expiry), r => r.StartsWith("thr_", StringComparison.Ordinal));
 
         clock.Advance(TimeSpan.FromHours(25));
-        Assert.Equal(1, (await PurgeAsync(app)).Throttles);
+        Assert.Equal(2, (await PurgeAsync(app)).Throttles);
         Assert.Equal(0, await LoginTests.Failures(app, "stale@example.com"));
         Assert.DoesNotContain(await RowsAsync(app.Tables.Expiry), r => r.StartsWith("thr_", StringComparison.Ordinal));
     }

@@ -1,0 +1,271 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.RegularExpressions;
+using Auth.Functions.Tests.Infrastructure;
+
+namespace Auth.Functions.Tests.Integration;
+
+/// <summary>
+/// A failed login reveals nothing by its storage work; overload on one account is answered as
+/// overload; the throttle counts per account and per client network, so an attacker cannot lock the
+/// owner out; and logins are limited per client address.
+/// </summary>
+public sealed partial class LoginHardeningTests
+{
+    private const string Password = "correct horse battery";
+
+    /// <summary>
+    /// The storage requests of one failed login, each as "method table kind", sorted (the writes of the
+    /// failure path go out together, so their order on the wire varies): what an observer could time.
+    /// </summary>
+    private static async Task<List<string>> FailureWorkAsync(AuthApp app, string email)
+    {
+        await app.QuietAsync(); // No background email work may touch storage while the login is counted.
+        var recorded = app.Storage.Record();
+        await (await app.Api().PostAsync("/api/auth/login", new { email, password = "not the password" }))
+            .ShouldBeProblem(HttpStatusCode.Unauthorized, "invalid_credentials");
+        var prefix = app.TablePrefix;
+        return recorded.Where(r => r.IsTable).Select(r => r.IsBatch
+                ? $"{r.Method} batch of {string.Join("+", TableInBatch().Matches(r.Body).Select(m => m.Groups[1].Value.Replace(prefix, "", StringComparison.Ordinal)))}"
+                : $"{r.Method} {r.Path.TrimStart('/').Split('/')[^1].Split('(')[0].Replace(prefix, "", StringComparison.Ordinal)} {(r.IsPointOperation ? "point" : "query")}")
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    }
+
+    [GeneratedRegex(@"/(t[0-9a-f]{16}\w+)\(")]
+    private static partial Regex TableInBatch();
+
+    [Fact]
+    public async Task AFailedLoginDoesTheSameStorageWorkWhetherTheAccountIsUnknownKnownOrUnverified()
+    {
+        await using var app = await AuthApp.StartAsync(settings: new Dictionary<string, string?> { ["Accounts:RequireVerifiedEmail"] = "true" });
+        var api = app.Api();
+        await api.RegisterAsync("unverified@example.com", Password);
+        var verified = await api.RegisterAsync("known@example.com", Password);
+        await app.Tables.Users.UpdateEntityAsync(
+            new Azure.Data.Tables.TableEntity((string)verified["id"]!, "user") { ["EmailVerified"] = true }, Azure.ETag.All, Azure.Data.Tables.TableUpdateMode.Merge);
+
+        // The first failure of the day for each (it indexes the day's events), then a second one.
+        foreach (var round in new[] { "first", "second" })
+        {
+            var unknown = await FailureWorkAsync(app, "nobody@example.com");
+            var known = await FailureWorkAsync(app, "known@example.com");
+            var unverified = await FailureWorkAsync(app, "unverified@example.com");
+
+            Assert.True(unknown.SequenceEqual(known), $"{round}: unknown [{string.Join(", ", unknown)}] vs known [{string.Join(", ", known)}]");
+            Assert.True(unknown.SequenceEqual(unverified), $"{round}: unknown [{string.Join(", ", unknown)}] vs unverified [{string.Join(", ", unverified)}]");
+            // Two reads in sequence for the account (index row, user row), the counters, and the writes.
+            Assert.Equal(2, unknown.Count(r => r.StartsWith("GET emails", StringComparison.Ordinal) || r.StartsWith("GET users", StringComparison.Ordinal)));
+            Assert.Contains("PUT users point", unknown);
+        }
+
+        // The known account's failures are in its log; the unknown email's left no rows (the decoy is overwritten).
+        var events = await api.WithKey(await new Api(app.CreateClient(), null).LoginAsync("known@example.com", Password)).GetAsync("/api/auth/events");
+        Assert.Equal(2, (await events.Json())["items"]!.AsArray().Count(e => (string)e!["type"]! == "login_failed"));
+        var decoys = 0;
+        await foreach (var row in app.Tables.Users.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey.CompareTo("~") > 0))
+        {
+            decoys++;
+        }
+
+        Assert.Equal(1, decoys); // the unknown email's one decoy row, overwritten by its second failure
+    }
+
+    [Fact]
+    public async Task TwoHundredLoginsOfOneAccountAtOnceAreAnsweredOkOrTooManyRequestsNeverUnavailable()
+    {
+        await using var app = await AuthApp.StartAsync(settings: new Dictionary<string, string?>
+        {
+            // Cheap hashes and room for all: what is left to contend is the account's counter.
+            ["PasswordHashing:MemoryKiB"] = "1024",
+            ["PasswordHashing:Iterations"] = "1",
+            ["PasswordHashing:MaxConcurrency"] = "64",
+        });
+        var api = app.Api();
+        await api.RegisterAsync("shared@example.com", Password);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ =>
+            api.PostAsync("/api/auth/login", new { email = "shared@example.com", password = Password })));
+
+        var statuses = string.Join(", ", responses.GroupBy(r => (int)r.StatusCode).Select(g => $"{g.Key}×{g.Count()}"));
+        Assert.True(responses.All(r => r.StatusCode is HttpStatusCode.OK or HttpStatusCode.TooManyRequests), statuses);
+        Assert.Contains(responses, r => r.StatusCode == HttpStatusCode.OK);
+        foreach (var refused in responses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests))
+        {
+            await refused.ShouldBeProblem(HttpStatusCode.TooManyRequests, "too_many_requests");
+            Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+        }
+
+        Assert.DoesNotContain(app.Logs.Lines, l => l.EventId == 500); // no storage outage was reported
+        await api.LoginAsync("shared@example.com", Password);
+    }
+
+    [Fact]
+    public async Task ACounterThatStaysContendedEndsInTooManyRequestsNotInAnExhaustedStorageBudget()
+    {
+        await using var app = await AuthApp.StartAsync();
+        var api = app.Api();
+        await api.RegisterAsync("contended@example.com", Password);
+
+        var verifications = app.Hasher.Verifications;
+
+        // Every write to the counter loses to another attempt, at the exact point a crowd would beat it.
+        var inserts = app.Storage.FailAt(r => r.IsTo("throttles") && r.Method == "POST",
+            () => new Azure.RequestFailedException(409, "Injected: another attempt inserted the counter.", "EntityAlreadyExists", null));
+        var updates = app.Storage.FailAt(r => r.IsTo("throttles") && r.Method == "PUT",
+            () => new Azure.RequestFailedException(412, "Injected: another attempt updated the counter.", "UpdateConditionNotSatisfied", null));
+        var response = await api.PostAsync("/api/auth/login", new { email = "contended@example.com", password = Password });
+        inserts.Stop();
+        updates.Stop();
+
+        await response.ShouldBeProblem(HttpStatusCode.TooManyRequests, "too_many_requests");
+        Assert.Equal(TimeSpan.FromSeconds(1), response.Headers.RetryAfter?.Delta);
+        Assert.InRange(inserts.Arrivals + updates.Arrivals, 2, 8); // a few tries, bounded
+        Assert.Equal(verifications, app.Hasher.Verifications); // never evaluated uncounted
+        Assert.DoesNotContain(app.Logs.Lines, l => l.EventId == 500);
+        await api.LoginAsync("contended@example.com", Password);
+    }
+
+    private static Task<HttpResponseMessage> LoginFrom(Api api, string address, string email, string password)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth/login") { Content = JsonContent.Create(new { email, password }) };
+        request.Headers.TryAddWithoutValidation("X-Forwarded-For", address);
+        return api.SendAsync(request);
+    }
+
+    private static Task<HttpResponseMessage> LoginBasicFrom(Api api, string address, string email, string password)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/auth/login");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{email}:{password}")));
+        request.Headers.TryAddWithoutValidation("X-Forwarded-For", address);
+        return api.SendAsync(request);
+    }
+
+    /// <summary>Behind one trusted proxy, as under the Functions host: the client is the entry it appended.</summary>
+    private static Dictionary<string, string?> BehindOneProxy(params (string Key, string Value)[] more)
+    {
+        var settings = new Dictionary<string, string?> { ["RateLimits:TrustedProxies"] = "1" };
+        foreach (var (key, value) in more)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
+    [Fact]
+    public async Task AnAttackerAtOneAddressCannotKeepTheOwnerAtAnotherOut()
+    {
+        var clock = AuthApp.NewClock();
+        await using var app = await AuthApp.StartAsync(clock, BehindOneProxy());
+        var api = app.Api();
+        await api.RegisterAsync("owner@example.com", Password);
+        const string Attacker = "198.51.100.7";
+        const string Owner = "203.0.113.9";
+
+        for (var i = 0; i < 5; i++)
+        {
+            await (await LoginFrom(api, Attacker, "owner@example.com", "a wrong guess")).ShouldBeProblem(HttpStatusCode.Unauthorized, "invalid_credentials");
+        }
+
+        // The attacker's network backs off, whatever it sends, and so does the rest of its /24.
+        await (await LoginFrom(api, Attacker, "owner@example.com", Password)).ShouldBeProblem(HttpStatusCode.TooManyRequests, "too_many_requests");
+        await (await LoginFrom(api, "198.51.100.200", "owner@example.com", "a wrong guess")).ShouldBeProblem(HttpStatusCode.TooManyRequests, "too_many_requests");
+
+        // One guess every back-off period, for hours: the owner, elsewhere, logs in every time.
+        for (var hour = 0; hour < 6; hour++)
+        {
+            clock.Advance(TimeSpan.FromMinutes(16));
+            await (await LoginFrom(api, Attacker, "owner@example.com", "a wrong guess")).ShouldBeProblem(HttpStatusCode.Unauthorized, "invalid_credentials");
+            var owner = await LoginFrom(api, Owner, "owner@example.com", Password);
+            await owner.ShouldBe(HttpStatusCode.OK);
+        }
+
+        // Only the attacker's free attempts ever counted for the account, and the owner's logins cleared them.
+        Assert.Equal(0, await LoginTests.AccountFailures(app, "owner@example.com"));
+        Assert.Equal(11, await LoginTests.Failures(app, "owner@example.com", "198.51.100.0/24"));
+    }
+
+    [Fact]
+    public async Task FailuresFromManyNetworksEngageTheAccountCeilingAndOneNetworkAloneNever()
+    {
+        var clock = AuthApp.NewClock();
+        await using var app = await AuthApp.StartAsync(clock, BehindOneProxy(("LoginThrottle:AccountCeiling", "10")));
+        var api = app.Api();
+        await api.RegisterAsync("target@example.com", Password);
+
+        // One network, for a day of back-off periods: the account's count stops at that network's five.
+        for (var i = 0; i < 12; i++)
+        {
+            clock.Advance(TimeSpan.FromMinutes(16));
+            await LoginFrom(api, "198.51.100.7", "target@example.com", "a wrong guess");
+        }
+
+        Assert.Equal(5, await LoginTests.AccountFailures(app, "target@example.com"));
+        await (await LoginFrom(api, "203.0.113.9", "target@example.com", Password)).ShouldBe(HttpStatusCode.OK);
+
+        // Two networks' free attempts reach the ceiling of ten: a third network, right password or not, waits.
+        foreach (var network in new[] { "192.0.2.1", "233.252.0.1" })
+        {
+            clock.Advance(TimeSpan.FromMinutes(16));
+            for (var i = 0; i < 5; i++)
+            {
+                await LoginFrom(api, network, "target@example.com", "a wrong guess");
+            }
+        }
+
+        Assert.Equal(10, await LoginTests.AccountFailures(app, "target@example.com"));
+        var refused = await LoginFrom(api, "203.0.113.9", "target@example.com", Password);
+        await refused.ShouldBeProblem(HttpStatusCode.TooManyRequests, "too_many_requests");
+        Assert.Equal(TimeSpan.FromSeconds(5), refused.Headers.RetryAfter?.Delta);
+
+        // No permanent lockout: after the back-off the owner gets in, and that clears the account's count.
+        clock.Advance(TimeSpan.FromSeconds(6));
+        await (await LoginFrom(api, "203.0.113.9", "target@example.com", Password)).ShouldBe(HttpStatusCode.OK);
+        Assert.Equal(0, await LoginTests.AccountFailures(app, "target@example.com"));
+    }
+
+    [Fact]
+    public async Task ChangePasswordFromTheOwnersNetworkIsNotHeldBackByAnAttackersFailures()
+    {
+        await using var app = await AuthApp.StartAsync(settings: BehindOneProxy());
+        var api = app.Api();
+        await api.RegisterAsync("changer@example.com", Password);
+        var loggedIn = await LoginFrom(api, "203.0.113.9", "changer@example.com", Password);
+        var session = (string)(await loggedIn.Json())["token"]!["key"]!;
+        for (var i = 0; i < 6; i++)
+        {
+            await LoginFrom(api, "198.51.100.7", "changer@example.com", "a wrong guess");
+        }
+
+        var change = new HttpRequestMessage(HttpMethod.Post, "/api/auth/password/change")
+        {
+            Content = JsonContent.Create(new { oldPassword = Password, newPassword = "a brand new passphrase" }),
+        };
+        change.Headers.TryAddWithoutValidation("X-Forwarded-For", "203.0.113.9");
+        await (await api.WithKey(session).SendAsync(change)).ShouldBe(HttpStatusCode.NoContent);
+    }
+
+    [Fact]
+    public async Task LoginsAreLimitedPerClientAddressJsonAndBasicTogether()
+    {
+        await using var app = await AuthApp.StartAsync(settings: BehindOneProxy(("RateLimits:LoginPerMinute", "3")));
+        var api = app.Api();
+
+        // Three emails, so no per-account count is involved: the address itself is limited.
+        await (await LoginFrom(api, "198.51.100.7", "a@example.com", "a wrong guess")).ShouldBeProblem(HttpStatusCode.Unauthorized, "invalid_credentials");
+        await (await LoginBasicFrom(api, "198.51.100.7", "b@example.com", "a wrong guess")).ShouldBeProblem(HttpStatusCode.Unauthorized, "invalid_credentials");
+        await (await LoginFrom(api, "198.51.100.7", "c@example.com", "a wrong guess")).ShouldBeProblem(HttpStatusCode.Unauthorized, "invalid_credentials");
+        var hashes = app.Hasher.Verifications;
+
+        var limited = await LoginBasicFrom(api, "198.51.100.7", "d@example.com", "a wrong guess");
+        await limited.ShouldBeProblem(HttpStatusCode.TooManyRequests, "too_many_requests");
+        Assert.NotNull(limited.Headers.RetryAfter);
+        await (await LoginFrom(api, "198.51.100.7", "e@example.com", "a wrong guess")).ShouldBeProblem(HttpStatusCode.TooManyRequests, "too_many_requests");
+        Assert.Equal(hashes, app.Hasher.Verifications); // refused before any hashing
+
+        await (await LoginFrom(api, "203.0.113.9", "f@example.com", "a wrong guess")).ShouldBeProblem(HttpStatusCode.Unauthorized, "invalid_credentials");
+    }
+}
