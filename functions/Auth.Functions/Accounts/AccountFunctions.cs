@@ -19,6 +19,7 @@ public sealed class AccountFunctions(
     TokenStore tokens,
     VerificationEmails verificationEmails,
     TimeProvider clock,
+    Microsoft.Extensions.Options.IOptions<AccountOptions> accounts,
     ILogger<AccountFunctions> logger)
 {
     public const int MaxDisplayNameLength = 100;
@@ -121,7 +122,7 @@ public sealed class AccountFunctions(
             EmailVerified = false,
         };
 
-        if (await users.CreateAsync(user, email.Key, cancellationToken) == CreateUserOutcome.EmailTaken)
+        if (await users.CreateAsync(user, email.Key, now + accounts.Value.UnverifiedAccountLifetime, cancellationToken) == CreateUserOutcome.EmailTaken)
         {
             AuthEvents.RegisterEmailTaken(logger);
             return Problems.EmailTaken();

@@ -8,7 +8,8 @@ public static class AccountsServiceCollectionExtensions
     public static IServiceCollection AddAccounts(this IServiceCollection services)
     {
         services.AddSingleton(TimeProvider.System);
-        services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.Section).ValidateOnStart();
+        services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.Section)
+            .Validate(o => o.UnverifiedAccountLifetime > TimeSpan.Zero, $"{AccountOptions.Section}:UnverifiedAccountLifetime must be positive.").ValidateOnStart();
         services.AddOptions<SessionOptions>().BindConfiguration(SessionOptions.Section)
             .Validate(o => o.Lifetime > TimeSpan.Zero, $"{SessionOptions.Section}:Lifetime must be positive.").ValidateOnStart();
         services.AddOptions<LoginThrottleOptions>().BindConfiguration(LoginThrottleOptions.Section)

@@ -1,6 +1,6 @@
 namespace Auth.Functions.Events;
 
-/// <summary>The event types of api.md, as they appear in the log.</summary>
+/// <summary>The event types of the security log (the README lists them), as they appear in it.</summary>
 public static class SecurityEventTypes
 {
     public const string LoginSucceeded = "login_succeeded";

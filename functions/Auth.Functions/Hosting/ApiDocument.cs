@@ -94,9 +94,16 @@ public sealed class ApiDocument
                             new JsonObject { ["$ref"] = "#/components/schemas/" + nameof(ProblemBody) },
                             new JsonObject
                             {
+                                // Typed, not only an enum: a generated client reads `code` as a string.
+                                ["type"] = "object",
+                                ["required"] = new JsonArray("code"),
                                 ["properties"] = new JsonObject
                                 {
-                                    ["code"] = new JsonObject { ["enum"] = new JsonArray([.. problem.Codes.Select(c => (JsonNode)c)]) },
+                                    ["code"] = new JsonObject
+                                    {
+                                        ["type"] = "string",
+                                        ["enum"] = new JsonArray([.. problem.Codes.Select(c => (JsonNode)c)]),
+                                    },
                                 },
                             }),
                     };
@@ -112,10 +119,26 @@ public sealed class ApiDocument
             }
         }
 
+        DeclareProblemBody(document["components"]!["schemas"]![nameof(ProblemBody)]!.AsObject());
         document.Insert(document.IndexOf("paths"), "servers", new JsonArray(new JsonObject { ["url"] = JsonNode.Parse(ServerPlaceholder) }));
         var used = endpoints.SelectMany(e => e.Metadata.GetOrderedMetadata<ApiTagAttribute>()).DistinctBy(t => t.Name);
         document["tags"] = new JsonArray([.. used.Select(t => (JsonNode)new JsonObject { ["name"] = t.Name, ["description"] = t.Description })]);
         return document.ToJsonString(Indented);
+    }
+
+    /// <summary>
+    /// RFC 9457's members as this API always sends them: <c>code</c> a required string (a client switches
+    /// on it), <c>errors</c> the only optional one.
+    /// </summary>
+    private static void DeclareProblemBody(JsonObject schema)
+    {
+        var properties = schema["properties"]!.AsObject();
+        properties["type"] = new JsonObject { ["type"] = "string", ["description"] = "A URI naming the HTTP status." };
+        properties["title"] = new JsonObject { ["type"] = "string", ["description"] = "A short, human-readable summary." };
+        properties["status"] = new JsonObject { ["type"] = "integer", ["format"] = "int32" };
+        properties["code"] = new JsonObject { ["type"] = "string", ["description"] = "The stable, machine-readable error code." };
+        schema["type"] = "object";
+        schema["required"] = new JsonArray("type", "title", "status", "code");
     }
 
     private static void Configure(OpenApiOptions options)

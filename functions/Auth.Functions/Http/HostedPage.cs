@@ -26,13 +26,13 @@ public static class HostedPage
     }
 
     /// <summary>
-    /// What every page's script starts with: the token from the link's fragment (or, from older
-    /// emails, its query), then gone from the address bar and history; the status line (an element
-    /// with id <c>status</c>); and a JSON POST that sends no cookie and no referrer.
+    /// What every page's script starts with: the token from the link's fragment, then gone from the
+    /// address bar and history (a token in a query would reach the server's and any proxy's logs, so a
+    /// <c>?token=</c> link is not read: it counts as incomplete); the status line (an element with id
+    /// <c>status</c>); and a JSON POST that sends no cookie and no referrer.
     /// </summary>
     public const string Prelude = """
-        const token = new URLSearchParams(location.hash.slice(1)).get('token')
-          || new URLSearchParams(location.search).get('token');
+        const token = new URLSearchParams(location.hash.slice(1)).get('token');
         history.replaceState(null, '', location.pathname);
         const status = document.getElementById('status');
         const setStatus = (message, kind) => { status.textContent = message; status.className = kind; };

@@ -1,6 +1,9 @@
 namespace Auth.Functions.Http;
 
-/// <summary>The stable <c>code</c> of every problem answer (api.md), and the status each one comes with.</summary>
+/// <summary>
+/// The stable <c>code</c> of every problem answer (the README's "Errors" table lists them), and the
+/// status each one comes with.
+/// </summary>
 public static class ProblemCodes
 {
     public const string MalformedJson = "malformed_json";
@@ -20,6 +23,14 @@ public static class ProblemCodes
     public const string TooManyRequests = "too_many_requests";
     public const string StorageUnavailable = "storage_unavailable";
     public const string InternalError = "internal_error";
+
+    /// <summary>Every code, for checks that a document or an answer names only these.</summary>
+    public static IReadOnlyList<string> All { get; } =
+    [
+        MalformedJson, ValidationFailed, InvalidCredentials, Unauthorized, NotFound, ResetTokenNotFound, ResetTokenExpired,
+        VerificationTokenNotFound, VerificationTokenExpired, EmailNotVerified, EmailTaken, MethodNotAllowed, PayloadTooLarge,
+        UnsupportedMediaType, TooManyRequests, StorageUnavailable, InternalError,
+    ];
 
     public static int StatusOf(string code) => code switch
     {

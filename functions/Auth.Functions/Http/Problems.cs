@@ -1,6 +1,6 @@
 namespace Auth.Functions.Http;
 
-/// <summary>The errors of api.md, one factory each, so codes and titles never drift.</summary>
+/// <summary>The API's errors, one factory each, so codes and titles never drift.</summary>
 public static class Problems
 {
     public const string BearerChallenge = "Bearer";

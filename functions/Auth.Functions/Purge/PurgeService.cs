@@ -11,11 +11,13 @@ using Microsoft.Extensions.Options;
 namespace Auth.Functions.Purge;
 
 public sealed record PurgeResult(
-    int Sessions, int ApiKeys, int ResetTokens, int VerificationTokens, int OrphanEmailRows, int Throttles, int Events, int Deferred, int IndexRowsRead)
+    int Sessions, int ApiKeys, int ResetTokens, int VerificationTokens, int OrphanEmailRows, int Throttles, int Events, int Deferred, int IndexRowsRead,
+    int UnverifiedAccounts = 0)
 {
     public override string ToString() =>
         $"purged {Sessions} sessions, {ApiKeys} API keys, {ResetTokens} reset tokens, {VerificationTokens} verification tokens, {OrphanEmailRows} orphan email rows, " +
-        $"{Throttles} stale counters, {Events} security events past retention; {Deferred} not yet due; {IndexRowsRead} index rows read";
+        $"{Throttles} stale counters, {Events} security events past retention, {UnverifiedAccounts} accounts never verified; " +
+        $"{Deferred} not yet due; {IndexRowsRead} index rows read";
 }
 
 /// <summary>
@@ -26,7 +28,14 @@ public sealed record PurgeResult(
 /// if it is really due (ETag-guarded). An index row is dropped only after its target is handled: two
 /// overlapping runs, or a run cut off half-way, leave nothing wrong behind.
 /// </summary>
-public sealed class PurgeService(AuthTables tables, ExpiryIndex expiry, SecurityEvents events, TimeProvider clock, IOptions<LoginThrottleOptions> loginThrottle)
+public sealed class PurgeService(
+    AuthTables tables,
+    ExpiryIndex expiry,
+    SecurityEvents events,
+    UserStore users,
+    TimeProvider clock,
+    IOptions<LoginThrottleOptions> loginThrottle,
+    IOptions<AccountOptions> accounts)
 {
     /// <summary>Index rows handled together: one page of the index query (its deletes then fill whole transactions).</summary>
     private const int ChunkSize = 1000;
@@ -53,7 +62,7 @@ public sealed class PurgeService(AuthTables tables, ExpiryIndex expiry, Security
 
         await inFlight;
         await ProcessChunkAsync(chunk, now, counts, cancellationToken);
-        return new PurgeResult(counts.Sessions, counts.ApiKeys, counts.Resets, counts.Verifications, counts.Orphans, counts.Throttles, counts.Events, counts.Deferred, counts.Read);
+        return new PurgeResult(counts.Sessions, counts.ApiKeys, counts.Resets, counts.Verifications, counts.Orphans, counts.Throttles, counts.Events, counts.Deferred, counts.Read, counts.Unverified);
     }
 
     /// <summary>Decides on each target, deletes the due ones in per-partition batches, then drops their index rows.</summary>
@@ -109,6 +118,11 @@ public sealed class PurgeService(AuthTables tables, ExpiryIndex expiry, Security
     private async Task<object> HandleAsync(ExpiryEntity index, DateTimeOffset now, Counts counts, CancellationToken cancellationToken)
     {
         var (kind, partition, row) = ExpiryIndex.Parse(index.RowKey);
+        if (kind == ExpiryKind.UnverifiedAccount)
+        {
+            return await UnverifiedAccountDueAsync(index, partition, now, counts, cancellationToken);
+        }
+
         if (kind == ExpiryKind.Events)
         {
             // Indexed at the instant the day's events fall out of retention: all of them go, then the index row.
@@ -199,6 +213,41 @@ public sealed class PurgeService(AuthTables tables, ExpiryIndex expiry, Security
             : (null, new PendingDelete(tables.Emails, index, () => counts.Orphans++));
     }
 
+    /// <summary>
+    /// An account still unverified at its deadline is erased, which frees its address; a verified one is
+    /// left alone, and so is every account while verification is not required (an app that lets
+    /// unverified accounts in must not lose them). True when the index row can go (false: not due yet,
+    /// indexed where it falls due).
+    /// </summary>
+    private async Task<bool> UnverifiedAccountDueAsync(ExpiryEntity index, string userId, DateTimeOffset now, Counts counts, CancellationToken cancellationToken)
+    {
+        if (!accounts.Value.RequireVerifiedEmail || await users.GetAsync(userId, cancellationToken) is not { IsEmailVerified: false } user)
+        {
+            return true;
+        }
+
+        var due = user.Created + accounts.Value.UnverifiedAccountLifetime;
+        if (due > now)
+        {
+            Interlocked.Increment(ref counts.Deferred);
+            if (ExpiryIndex.BucketOf(due) == index.PartitionKey)
+            {
+                return false;
+            }
+
+            await expiry.AddAsync(due, ExpiryKind.UnverifiedAccount, userId, "", cancellationToken);
+            return true;
+        }
+
+        if (await users.TryEraseUnverifiedAsync(user, cancellationToken))
+        {
+            Interlocked.Increment(ref counts.Unverified);
+            return true;
+        }
+
+        return false; // Changed meanwhile (verified, most likely): looked at again on the next run.
+    }
+
     private async Task<(DateTimeOffset?, PendingDelete?)> ThrottleDueAsync(string partition, string row, DateTimeOffset now, Counts counts, CancellationToken cancellationToken)
     {
         var found = await tables.Throttles.GetEntityIfExistsAsync<TableEntity>(partition, row, cancellationToken: cancellationToken);
@@ -234,5 +283,6 @@ public sealed class PurgeService(AuthTables tables, ExpiryIndex expiry, Security
         public int Events;
         public int Deferred;
         public int Read;
+        public int Unverified;
     }
 }

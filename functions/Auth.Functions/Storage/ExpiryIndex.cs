@@ -22,6 +22,8 @@ public enum ExpiryKind
     Events,
     /// <summary>An email-verification link (users table).</summary>
     Verification,
+    /// <summary>An account to erase if its address is still unverified (users table); the row names nothing.</summary>
+    UnverifiedAccount,
 }
 
 /// <summary>
@@ -49,6 +51,7 @@ public sealed class ExpiryIndex(AuthTables tables)
             "thr" => ExpiryKind.Throttle,
             "evt" => ExpiryKind.Events,
             "vfy" => ExpiryKind.Verification,
+            "unv" => ExpiryKind.UnverifiedAccount,
             _ => throw new FormatException($"Unknown expiry kind in '{rowKey}'."),
         };
         return (kind, parts[1], parts[2]);
@@ -86,6 +89,7 @@ public sealed class ExpiryIndex(AuthTables tables)
         ExpiryKind.EmailIndex => "eml",
         ExpiryKind.Events => "evt",
         ExpiryKind.Verification => "vfy",
+        ExpiryKind.UnverifiedAccount => "unv",
         _ => "thr",
     };
 }

@@ -67,11 +67,15 @@ public sealed class UserStore(AuthTables tables, ExpiryIndex expiry, SecurityEve
     /// insert succeeds. The user row follows; a crash in between leaves only an index row pointing at
     /// nothing, which grants no access and is reclaimed (here, or by the purge).
     /// </summary>
-    public async Task<CreateUserOutcome> CreateAsync(UserEntity user, string emailKey, CancellationToken cancellationToken)
+    /// <param name="eraseIfUnverifiedAt">When the purge erases the account if its address is still unverified then.</param>
+    public async Task<CreateUserOutcome> CreateAsync(UserEntity user, string emailKey, DateTimeOffset eraseIfUnverifiedAt, CancellationToken cancellationToken)
     {
         var index = new EmailIndexEntity { PartitionKey = emailKey, RowKey = "", UserId = user.PartitionKey, Created = user.Created };
-        // Lets the purge find this index row if the user row below never gets written.
-        await expiry.AddAsync(user.Created + OrphanAge, ExpiryKind.EmailIndex, emailKey, "", cancellationToken);
+        // Lets the purge find this index row if the user row below never gets written, and the account
+        // if its address is never verified.
+        await Task.WhenAll(
+            expiry.AddAsync(user.Created + OrphanAge, ExpiryKind.EmailIndex, emailKey, "", cancellationToken),
+            expiry.AddAsync(eraseIfUnverifiedAt, ExpiryKind.UnverifiedAccount, user.PartitionKey, "", cancellationToken));
         for (var attempt = 0; ; attempt++)
         {
             try
@@ -112,6 +116,49 @@ public sealed class UserStore(AuthTables tables, ExpiryIndex expiry, SecurityEve
         }
 
         return CreateUserOutcome.Created;
+    }
+
+    /// <summary>
+    /// Erases an account whose address was never verified, so the address can register again. The user
+    /// row goes first, guarded by the ETag it was read with: a verification (or any change) that landed
+    /// meanwhile keeps the account, and once it is gone no key of it works. Then its email index row (if
+    /// it still points here) and every other row of its partition. A crash in between leaves an orphan
+    /// index row (reclaimed as any is) and rows no key can reach. False when the account changed.
+    /// </summary>
+    public async Task<bool> TryEraseUnverifiedAsync(UserEntity user, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await tables.Users.DeleteEntityAsync(user.PartitionKey, UserEntity.Row, user.ETag, cancellationToken);
+        }
+        catch (RequestFailedException e) when (StorageErrors.IsPreconditionFailed(e) || StorageErrors.IsNotFound(e))
+        {
+            return false;
+        }
+
+        var emailKey = EmailAddress.KeyOf(user.NormalizedEmail);
+        var index = await tables.Emails.GetEntityIfExistsAsync<EmailIndexEntity>(emailKey, "", cancellationToken: cancellationToken);
+        if (index.HasValue && index.Value!.UserId == user.PartitionKey)
+        {
+            try
+            {
+                await tables.Emails.DeleteEntityAsync(emailKey, "", index.Value.ETag, cancellationToken);
+            }
+            catch (RequestFailedException e) when (StorageErrors.IsPreconditionFailed(e) || StorageErrors.IsNotFound(e))
+            {
+                // Reclaimed by a new registration already.
+            }
+        }
+
+        var rows = new List<TableEntity>();
+        await foreach (var row in tables.Users.QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {user.PartitionKey}"), select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            rows.Add(new TableEntity(user.PartitionKey, row.RowKey) { ETag = ETag.All });
+        }
+
+        await TableBatch.DeleteAsync(tables.Users, rows, cancellationToken);
+        return true;
     }
 
     private async Task<bool> TryReclaimOrphanAsync(string emailKey, CancellationToken cancellationToken)

@@ -4,10 +4,14 @@ using Auth.Functions.Http;
 namespace Auth.Functions.Verification;
 
 /// <summary>
-/// The page a verification email links to (<c>#token=…</c>): it sends the token to VerifyEmail at
-/// once and shows the outcome; after a dead link it offers to send a new one (ResendVerification).
-/// In the <see cref="HostedPage"/> frame.
+/// The page a verification email links to (<c>#token=…</c>): a button that sends the token to
+/// VerifyEmail and shows the outcome; after a dead link it offers to send a new one
+/// (ResendVerification). In the <see cref="HostedPage"/> frame.
 /// </summary>
+/// <remarks>
+/// Nothing is spent until a person presses the button: mail scanners open links and run their scripts,
+/// and one that verified on load would verify an account somebody else registered with this address.
+/// </remarks>
 public static class VerifyPage
 {
     public const string Title = "Verify your email address";
@@ -18,7 +22,8 @@ public static class VerifyPage
             Script);
 
     private static string Markup(string verifyEndpoint, string resendEndpoint) => $"""
-        <p id="status" role="status" aria-live="polite" data-endpoint="{verifyEndpoint}">Verifying your email address…</p>
+        <p id="status" role="status" aria-live="polite">Confirm that this address is yours to finish setting up your account.</p>
+        <button id="verify" type="button" data-endpoint="{verifyEndpoint}" hidden>Verify my email address</button>
         <form id="resend-form" data-endpoint="{resendEndpoint}" novalidate hidden>
           <label for="email">Your email address</label>
           <input id="email" name="email" type="email" autocomplete="email" required aria-describedby="email-error">
@@ -63,9 +68,14 @@ public static class VerifyPage
           return;
         }
 
-        (async () => {
+        const verify = document.getElementById('verify');
+        verify.hidden = false;
+        verify.addEventListener('click', async () => {
+          verify.disabled = true;
+          setStatus('Verifying your email address…', '');
           try {
-            const response = await post(status.dataset.endpoint, { token });
+            const response = await post(verify.dataset.endpoint, { token });
+            verify.hidden = true;
             if (response.status === 204) {
               setStatus('Your email address is verified. You can now sign in.', 'ok');
               return;
@@ -77,8 +87,11 @@ public static class VerifyPage
               setStatus((problem && problem.title) || 'Something went wrong. Reload the page to try again.', 'bad');
             }
           } catch {
-            setStatus('The server could not be reached. Reload the page to try again.', 'bad');
+            verify.hidden = false;
+            setStatus('The server could not be reached. Please try again.', 'bad');
+          } finally {
+            verify.disabled = false;
           }
-        })();
+        });
         """;
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Net;
 using Auth.Functions.Hosting;
 using Auth.Functions.Tests.Infrastructure;
@@ -73,5 +74,60 @@ public sealed class OpenApiAndHealthTests
         Assert.DoesNotContain("errors", Required("ProblemBody"));
         Assert.Equal("integer", (string?)schemas["ProblemBody"]!["properties"]!["status"]!["type"]);
         Assert.Equal("http://auth.contoso.test:8443", (string?)document["servers"]![0]!["url"]);
+    }
+
+    [Fact]
+    public async Task EveryErrorResponseResolvesCodeToARequiredStringNarrowedToItsCodes()
+    {
+        await using var app = await AuthApp.StartAsync();
+        var document = await (await app.Api().GetAsync("/api/openapi.json")).Json();
+        var schemas = document["components"]!["schemas"]!;
+
+        // What a generator sees for `code` in one schema, following $ref and allOf as it would.
+        IEnumerable<(JsonNode Code, bool Required)> CodesIn(JsonNode schema)
+        {
+            if (schema["$ref"] is { } reference)
+            {
+                schema = schemas[((string)reference!).Split('/')[^1]]!;
+            }
+
+            var required = schema["required"]?.AsArray().Any(r => (string?)r == "code") == true;
+            if (schema["properties"]?["code"] is { } code)
+            {
+                yield return (code, required);
+            }
+
+            foreach (var part in schema["allOf"]?.AsArray() ?? [])
+            {
+                foreach (var found in CodesIn(part!))
+                {
+                    yield return found;
+                }
+            }
+        }
+
+        var errors = 0;
+        foreach (var (path, item) in document["paths"]!.AsObject())
+        {
+            foreach (var (method, operation) in item!.AsObject())
+            {
+                foreach (var (status, response) in operation!["responses"]!.AsObject().Where(r => r.Key[0] is '4' or '5'))
+                {
+                    var where = $"{method.ToUpperInvariant()} {path} {status}";
+                    var schema = response!["content"]?["application/problem+json"]?["schema"];
+                    Assert.True(schema is not null, where + ": no problem+json schema");
+                    var codes = CodesIn(schema!).ToList();
+                    Assert.True(codes.Count > 0, where + ": no code");
+                    Assert.All(codes, c => Assert.True((string?)c.Code["type"] == "string", where + ": code is not typed as a string"));
+                    Assert.Contains(codes, c => c.Required);
+                    var narrowed = codes.Single(c => c.Code["enum"] is not null).Code["enum"]!.AsArray().Select(c => (string)c!).ToList();
+                    Assert.True(narrowed.Count > 0, where);
+                    Assert.All(narrowed, c => Assert.Contains(c, Auth.Functions.Http.ProblemCodes.All));
+                    errors++;
+                }
+            }
+        }
+
+        Assert.True(errors > 20, $"only {errors} error responses");
     }
 }

@@ -77,8 +77,16 @@ public sealed class ResetPageBrowserTests
         await (await api.WithKey(session).GetAsync("/api/auth/me")).ShouldBe(HttpStatusCode.Unauthorized);
         await (await api.WithKey(apiKey).GetAsync("/api/auth/me")).ShouldBe(HttpStatusCode.Unauthorized);
 
-        // The same link again, in the ?token= form of emails sent before v1.1: still read, and spent.
+        // A token in the query (it would reach server logs) is not read: the link counts as incomplete,
+        // and the query leaves the address bar too.
         await page.GotoAsync(link.Replace("#token=", "?token=", StringComparison.Ordinal));
+        await page.GetByRole(AriaRole.Status).GetByText("This link is incomplete", new() { Exact = false }).WaitForAsync();
+        Assert.False(await page.Locator("#reset-form").IsVisibleAsync());
+        Assert.DoesNotContain("token", page.Url, StringComparison.Ordinal);
+
+        // The same link again, in a new tab (in this one it would only change the fragment): spent.
+        page = await chromium.Browser.NewPageAsync();
+        await page.GotoAsync(link);
         await page.GetByLabel("New password", new() { Exact = true }).FillAsync("yet another passphrase");
         await page.GetByLabel("Confirm new password").FillAsync("yet another passphrase");
         await page.GetByRole(AriaRole.Button, new() { Name = "Set new password" }).ClickAsync();

@@ -28,6 +28,9 @@ public sealed class EmailAddressTests
     [InlineData("a@b@example.com")]
     [InlineData("a@exa mple.com")]
     [InlineData("a@example..com")]
+    [InlineData("\uFB01nance@corp.example")]     // the ligature "ﬁ": NFKC makes it "finance"
+    [InlineData("finance@corp.exampl\uFB01")]    // in the domain too
+    [InlineData("Jos\u00e9@corp.example")]       // non-ASCII parts are typed in lower case
     public void InvalidEmailsAreRefused(string? input) => Assert.False(EmailAddress.TryParse(input, out _));
 
     [Fact]
