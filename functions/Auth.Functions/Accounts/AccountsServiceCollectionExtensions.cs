@@ -13,8 +13,9 @@ public static class AccountsServiceCollectionExtensions
         services.AddOptions<SessionOptions>().BindConfiguration(SessionOptions.Section)
             .Validate(o => o.Lifetime > TimeSpan.Zero, $"{SessionOptions.Section}:Lifetime must be positive.").ValidateOnStart();
         services.AddOptions<LoginThrottleOptions>().BindConfiguration(LoginThrottleOptions.Section)
-            .Validate(o => o.FreeAttempts > 0 && o.BaseDelay > TimeSpan.Zero && o.MaxDelay >= o.BaseDelay,
-                $"{LoginThrottleOptions.Section}: FreeAttempts > 0 and 0 < BaseDelay <= MaxDelay.").ValidateOnStart();
+            .Validate(o => o.FreeAttempts > 0 && o.AccountCeiling >= o.FreeAttempts && o.BaseDelay > TimeSpan.Zero && o.MaxDelay >= o.BaseDelay
+                    && o.ContentionRetryAfter > TimeSpan.Zero,
+                $"{LoginThrottleOptions.Section}: FreeAttempts > 0, AccountCeiling >= FreeAttempts, 0 < BaseDelay <= MaxDelay, ContentionRetryAfter > 0.").ValidateOnStart();
         services.AddSingleton<UserStore>();
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<LoginService>();

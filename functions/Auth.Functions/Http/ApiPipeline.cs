@@ -21,6 +21,9 @@ public sealed partial class ApiPipeline(
 {
     private static readonly TimeSpan StorageRetryAfter = TimeSpan.FromSeconds(5);
 
+    /// <summary>A year, the host alone (subdomains may be other people's services).</summary>
+    public const string StrictTransportSecurity = "max-age=31536000";
+
     public async Task<IResult> RunAsync(HttpRequest request, ApiPolicy policy, Func<HttpRequest, CancellationToken, Task<IResult>> handler)
     {
         var context = request.HttpContext;
@@ -89,12 +92,15 @@ public sealed partial class ApiPipeline(
 
     /// <summary>
     /// No response may be sniffed into another type; API responses carry keys, so no cache, shared
-    /// or private, may keep them.
+    /// or private, may keep them. Browsers are told to use https only from now on (HSTS), whatever
+    /// scheme the app itself sees behind a TLS-terminating front end; over plain http (local
+    /// development) browsers ignore the header.
     /// </summary>
     public static void ApplyHeaders(HttpContext context)
     {
         var headers = context.Response.Headers;
         headers.XContentTypeOptions = "nosniff";
+        headers.StrictTransportSecurity = StrictTransportSecurity;
         if (Routes.IsApiPath(context.Request.Path))
         {
             headers.CacheControl = "no-store";

@@ -13,6 +13,6 @@ public sealed class CorsOptions
 
     /// <summary>An origin as browsers send it: scheme, host and port only (no path, no trailing slash).</summary>
     public static bool IsOrigin(string origin) =>
-        Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http"
+        Uri.TryCreate(origin, UriKind.Absolute, out var uri) && SecureScheme.IsAllowed(uri)
         && uri.GetLeftPart(UriPartial.Authority) == origin && !origin.EndsWith('/');
 }

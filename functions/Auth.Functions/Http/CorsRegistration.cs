@@ -7,7 +7,7 @@ public static class CorsRegistration
     {
         services.AddOptions<CorsOptions>().BindConfiguration(CorsOptions.Section)
             .Validate(o => o.AllowedOrigins.All(CorsOptions.IsOrigin),
-                $"{CorsOptions.Section}:AllowedOrigins must hold origins only, like https://app.example.com (scheme, host and port; no path, no trailing slash).")
+                $"{CorsOptions.Section}:AllowedOrigins must hold origins only, like https://app.example.com (scheme, host and port; no path, no trailing slash; http only for localhost).")
             .Validate(o => o.MaxAge >= TimeSpan.Zero, $"{CorsOptions.Section}:MaxAge must not be negative.")
             .ValidateOnStart();
         services.AddSingleton<Cors>();

@@ -12,7 +12,7 @@ public sealed class PublicLinkOptions
     public string PublicBaseUrl { get; set; } = "";
 
     public bool IsValid() =>
-        Uri.TryCreate(PublicBaseUrl, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" && string.IsNullOrEmpty(uri.Query);
+        Uri.TryCreate(PublicBaseUrl, UriKind.Absolute, out var uri) && SecureScheme.IsAllowed(uri) && string.IsNullOrEmpty(uri.Query);
 
     /// <summary>
     /// A link to one of the hosted pages with its token in the fragment, which browsers never send:

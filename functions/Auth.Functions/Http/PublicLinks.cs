@@ -7,7 +7,7 @@ public static class PublicLinks
         services.AddOptions<PublicLinkOptions>()
             .Configure<IConfiguration>((options, configuration) =>
                 options.PublicBaseUrl = configuration[PublicLinkOptions.Setting] is { Length: > 0 } url ? url : configuration[PublicLinkOptions.LegacySetting] ?? "")
-            .Validate(o => o.IsValid(), "PublicBaseUrl must be set to the absolute http(s) URL that the links in emails start with, e.g. https://auth.example.com.")
+            .Validate(o => o.IsValid(), "PublicBaseUrl must be set to the absolute https URL that the links in emails start with, e.g. https://auth.example.com (http only for localhost).")
             .ValidateOnStart();
         return services;
     }

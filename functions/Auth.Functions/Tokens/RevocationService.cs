@@ -10,11 +10,11 @@ public sealed partial class RevocationService(UserStore users, TokenStore tokens
     private const int MaxConflicts = 5;
 
     /// <summary>
-    /// Every key of the caller's user is refused once this returns true (but the caller's own with
-    /// <paramref name="keepCaller"/>), and so is every key minted by a request authorised before it.
-    /// False when the caller's key was itself revoked meanwhile: the caller gets 401.
+    /// Every key of the caller's user is refused once this returns <see cref="RevokeAllOutcome.Revoked"/>
+    /// (but the caller's own with <paramref name="keepCaller"/>), and so is every key minted by a request
+    /// authorised before it. A row that keeps changing is contention, answered as overload, not an error.
     /// </summary>
-    public async Task<bool> RevokeAllAsync(Caller caller, bool keepCaller, CancellationToken cancellationToken)
+    public async Task<RevokeAllOutcome> RevokeAllAsync(Caller caller, bool keepCaller, CancellationToken cancellationToken)
     {
         var keep = keepCaller ? caller.TokenId : null;
         var user = caller.User;
@@ -25,17 +25,17 @@ public sealed partial class RevocationService(UserStore users, TokenStore tokens
             if (await users.TryRevokeAsync(user, keep, newPasswordHash: null, SecurityEventTypes.KeysRevokedAll, caller.TokenId, cancellationToken) is { } generation)
             {
                 await CleanUpAsync(user.PartitionKey, generation, keep, "revoke-all", cancellationToken);
-                return true;
+                return RevokeAllOutcome.Revoked;
             }
 
             if (await users.GetAsync(caller.UserId, cancellationToken) is not { } current || !Revocation.Allows(current, caller.Token))
             {
-                return false;
+                return RevokeAllOutcome.CallerRevoked;
             }
 
             if (attempt == MaxConflicts)
             {
-                throw new InvalidOperationException("The user row kept changing during revoke-all.");
+                return RevokeAllOutcome.Contended;
             }
 
             user = current;

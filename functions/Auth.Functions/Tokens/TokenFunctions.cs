@@ -48,7 +48,7 @@ public sealed class TokenFunctions(ApiPipeline api, KeyedApi keyed, TokenStore t
     [EndpointSummary("Revoke every token of the caller; ?keep=current keeps the calling one.")]
     [RequiresKey]
     [Response(StatusCodes.Status204NoContent)]
-    [ProblemResponses]
+    [ProblemResponses(ProblemCodes.TooManyRequests)]
     public Task<IResult> RevokeAllTokens([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = Routes.Tokens)] HttpRequest request) =>
         keyed.RunAsync(request, ApiPolicy.Default, RevokeAllAsync);
 
@@ -131,6 +131,11 @@ public sealed class TokenFunctions(ApiPipeline api, KeyedApi keyed, TokenStore t
     private async Task<IResult> RevokeAllAsync(Caller caller, HttpRequest request, CancellationToken cancellationToken)
     {
         var keep = string.Equals(request.Query["keep"], "current", StringComparison.OrdinalIgnoreCase);
-        return await revocation.RevokeAllAsync(caller, keep, cancellationToken) ? TypedResults.NoContent() : Problems.Unauthorized();
+        return await revocation.RevokeAllAsync(caller, keep, cancellationToken) switch
+        {
+            RevokeAllOutcome.Revoked => TypedResults.NoContent(),
+            RevokeAllOutcome.CallerRevoked => Problems.Unauthorized(),
+            _ => Problems.TooManyRequests(TimeSpan.FromSeconds(1)),
+        };
     }
 }

@@ -80,6 +80,11 @@ public sealed class HostingModeTests
     [InlineData("Email__Provider", "smtp", "Email__Smtp__Host")]
     [InlineData("Email__Provider", "acs", "Email__Acs__ConnectionString")]
     [InlineData("PublicBaseUrl", "not-a-url", "PublicBaseUrl")]
+    [InlineData("PublicBaseUrl", "http://auth.example.com", "PublicBaseUrl")] // plain http only for localhost
+    [InlineData("Cors__AllowedOrigins__0", "http://app.example.com", "AllowedOrigins")]
+    [InlineData("PasswordHashing__MemoryKiB", "65536", "PasswordHashing")] // over the cap on stored hashes
+    [InlineData("Accounts__UnverifiedAccountLifetime", "-1.00:00:00", "UnverifiedAccountLifetime")]
+    [InlineData("LoginThrottle__AccountCeiling", "3", "AccountCeiling")]
     [InlineData("Accounts__RequireVerifiedEmail", "maybe", "RequireVerifiedEmail")]
     [InlineData("Cors__AllowedOrigins__0", "https://app.example.com/", "AllowedOrigins")]
     [InlineData("EmailVerification__TokenLifetime", "-01:00:00", "EmailVerification")]

@@ -269,3 +269,27 @@ public sealed partial class LoginHardeningTests
         await (await LoginFrom(api, "203.0.113.9", "f@example.com", "a wrong guess")).ShouldBeProblem(HttpStatusCode.Unauthorized, "invalid_credentials");
     }
 }
+
+/// <summary>The app does not start when it cannot make its dummy hash.</summary>
+public sealed class DummyHashStartUpTests
+{
+    private sealed class BrokenHasher : Auth.Functions.Passwords.IPasswordHasher
+    {
+        public string Hash(string password) => throw new InvalidOperationException("Injected: the hashing library cannot be loaded.");
+
+        public bool IsUsable(string? encodedHash) => true;
+
+        public Auth.Functions.Passwords.PasswordVerification Verify(string encodedHash, string password) => throw new InvalidOperationException("Injected.");
+    }
+
+    [Fact]
+    public async Task AnAppThatCannotMakeItsDummyHashDoesNotStart()
+    {
+        await using var app = await AuthApp.StartAsync();
+        await using var broken = app.WithWebHostBuilder(builder => Microsoft.AspNetCore.TestHost.WebHostBuilderExtensions.ConfigureTestServices(
+            builder, services => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<Auth.Functions.Passwords.IPasswordHasher>(services, new BrokenHasher())));
+
+        var failure = Assert.ThrowsAny<Exception>(() => broken.Server);
+        Assert.Contains("hashing library", failure.ToString(), StringComparison.Ordinal);
+    }
+}

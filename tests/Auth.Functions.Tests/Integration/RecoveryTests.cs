@@ -260,6 +260,7 @@ public sealed class RecoveryTests
         await response.ShouldBe(HttpStatusCode.OK);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("no-referrer", string.Join("", response.Headers.GetValues("Referrer-Policy")));
+        Assert.Equal("max-age=31536000", string.Join("", response.Headers.GetValues("Strict-Transport-Security")));
         var csp = string.Join("", response.Headers.GetValues("Content-Security-Policy"));
         Assert.Contains("default-src 'none'", csp, StringComparison.Ordinal);
         Assert.DoesNotContain("unsafe-inline", csp, StringComparison.Ordinal);

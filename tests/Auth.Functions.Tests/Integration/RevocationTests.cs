@@ -156,4 +156,24 @@ public sealed class RevocationTests
         Assert.Contains(HttpStatusCode.OK, statuses);
         Assert.All(statuses, s => Assert.True(s is HttpStatusCode.OK or HttpStatusCode.Unauthorized, $"{s}"));
     }
+
+    [Fact]
+    public async Task RevokeAllOnARowThatKeepsChangingIsToldToRetryNotAnError()
+    {
+        await using var app = await AuthApp.StartAsync();
+        var (_, _, session, _) = await app.Api().NewUserAsync();
+        await app.QuietAsync();
+
+        // Every barrier write finds the user row changed, as if other writers kept landing first.
+        var conflicts = app.Storage.FailAt(r => r.IsBatch && r.Body.Contains("users", StringComparison.Ordinal),
+            () => new Azure.RequestFailedException(412, "Injected: the user row changed.", "UpdateConditionNotSatisfied", null));
+        var response = await app.Api(session).DeleteAsync("/api/tokens");
+        conflicts.Stop();
+
+        await response.ShouldBeProblem(HttpStatusCode.TooManyRequests, "too_many_requests");
+        Assert.NotNull(response.Headers.RetryAfter);
+        Assert.Equal(5, conflicts.Arrivals);
+        await (await app.Api(session).GetAsync("/api/auth/me")).ShouldBe(HttpStatusCode.OK); // nothing was revoked
+        await (await app.Api(session).DeleteAsync("/api/tokens")).ShouldBe(HttpStatusCode.NoContent);
+    }
 }

@@ -23,6 +23,7 @@ public sealed class TokenTests
         Assert.Null(token["key"]);
         Assert.DoesNotContain(key, body.ToJsonString(), StringComparison.Ordinal);
         Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+        Assert.Equal("max-age=31536000", string.Join("", response.Headers.GetValues("Strict-Transport-Security")));
     }
 
     [Fact]

@@ -60,4 +60,36 @@ public sealed class PasswordServiceTests
         Assert.Equal("$argon2id$slow", await first);
         Assert.Equal("$argon2id$slow", await service.HashAsync("third password", CancellationToken.None));
     }
+
+    [Fact]
+    public async Task AStoredHashTheHasherCannotUseCostsOneVerificationAgainstTheDummyAndFails()
+    {
+        var hasher = new Mock<IPasswordHasher>();
+        hasher.Setup(h => h.Hash(It.IsAny<string>())).Returns("$argon2id$dummy");
+        hasher.Setup(h => h.IsUsable("$argon2id$v=19$m=4294967,t=2,p=1$tampered")).Returns(false);
+        using var service = Service(hasher.Object);
+
+        var result = await service.VerifyAsync("$argon2id$v=19$m=4294967,t=2,p=1$tampered", "the right password", CancellationToken.None);
+
+        Assert.Equal(PasswordVerification.Failed, result);
+        hasher.Verify(h => h.Verify("$argon2id$dummy", "the right password"), Times.Once);
+        hasher.Verify(h => h.Verify("$argon2id$v=19$m=4294967,t=2,p=1$tampered", It.IsAny<string>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task AFailedDummyHashStopsTheWarmUpAndIsNotKeptAsAFailure()
+    {
+        var hasher = new Mock<IPasswordHasher>();
+        hasher.SetupSequence(h => h.Hash(It.IsAny<string>()))
+            .Throws(new InvalidOperationException("libsodium could not hash"))
+            .Returns("$argon2id$dummy");
+        using var service = Service(hasher.Object);
+
+        // At start-up: the hosted service throws, which stops the host.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => new PasswordWarmUp(service).StartAsync(CancellationToken.None));
+
+        // Had the app gone on regardless, an unknown email would still get the same answer as a known one.
+        Assert.Equal(PasswordVerification.Failed, await service.VerifyAsync(null, "whatever", CancellationToken.None));
+        hasher.Verify(h => h.Verify("$argon2id$dummy", "whatever"), Times.Once);
+    }
 }
