@@ -51,6 +51,9 @@ param instanceMemoryMB int = 2048
 @description('NCRONTAB schedule (UTC) of PurgeExpiredTokens; hourly by default.')
 param purgeSchedule string = '0 0 * * * *'
 
+@description('Keep the storage account (password hashes, keys) off the public network: a virtual network, the app integrated into it, and private endpoints with private DNS for blob, queue and table. Off by default.')
+param privateNetworking bool = false
+
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
@@ -60,6 +63,11 @@ var identityName = '${abbrs.managedIdentityUserAssignedIdentities}${resourceToke
 var storageAccountName = '${abbrs.storageStorageAccounts}${resourceToken}'
 var applicationInsightsName = '${abbrs.insightsComponents}${resourceToken}'
 var communicationServiceName = '${abbrs.communicationServices}${resourceToken}'
+// The Functions host's own containers (leases and timers, keys): made up front so the app's blob role can be scoped to them.
+var hostContainerNames = [
+  'azure-webjobs-hosts'
+  'azure-webjobs-secrets'
+]
 
 resource resourceGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: empty(resourceGroupName) ? '${abbrs.resourcesResourceGroups}${environmentName}' : resourceGroupName
@@ -85,6 +93,8 @@ module storage 'core/storage.bicep' = {
     location: location
     tags: tags
     deploymentContainerName: deploymentContainerName
+    hostContainerNames: hostContainerNames
+    privateNetworking: privateNetworking
     tables: [
       'authusers'
       'authemails'
@@ -98,6 +108,20 @@ module storage 'core/storage.bicep' = {
       'account-email-poison'
     ]
   }
+}
+
+module network 'core/network.bicep' = if (privateNetworking) {
+  name: 'network'
+  scope: resourceGroup
+  params: {
+    name: '${abbrs.networkVirtualNetworks}${resourceToken}'
+    location: location
+    tags: tags
+    storageAccountName: storageAccountName
+  }
+  dependsOn: [
+    storage
+  ]
 }
 
 module monitoring 'core/monitoring.bicep' = {
@@ -127,6 +151,7 @@ module rbac 'core/rbac.bicep' = {
   scope: resourceGroup
   params: {
     storageAccountName: storageAccountName
+    blobContainerNames: concat([deploymentContainerName], hostContainerNames)
     communicationServiceName: communicationServiceName
     applicationInsightsName: applicationInsightsName
     identityName: identityName
@@ -159,6 +184,7 @@ module functionApp 'app/functionapp.bicep' = {
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     purgeSchedule: purgeSchedule
+    virtualNetworkSubnetId: privateNetworking ? network!.outputs.appSubnetId : ''
   }
   // The app reads storage and sends mail from its first start: its roles come first.
   dependsOn: [

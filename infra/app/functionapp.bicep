@@ -50,6 +50,9 @@ param instanceMemoryMB int
 @description('NCRONTAB schedule of PurgeExpiredTokens (UTC).')
 param purgeSchedule string
 
+@description('Subnet the app is integrated into (private networking); empty: none.')
+param virtualNetworkSubnetId string = ''
+
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
   location: location
@@ -79,6 +82,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // With private networking the app reaches storage through the virtual network's private endpoints.
+    virtualNetworkSubnetId: empty(virtualNetworkSubnetId) ? null : virtualNetworkSubnetId
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'

@@ -29,7 +29,7 @@ param dataLocation string
 param tags object = {}
 
 // Email and Communication Services are global resources; dataLocation decides where data lives.
-resource emailService 'Microsoft.Communication/emailServices@2023-04-01' = {
+resource emailService 'Microsoft.Communication/emailServices@2025-05-01' = {
   name: emailServiceName
   location: 'global'
   tags: tags
@@ -50,12 +50,14 @@ resource emailService 'Microsoft.Communication/emailServices@2023-04-01' = {
   }
 }
 
-resource communicationService 'Microsoft.Communication/communicationServices@2023-04-01' = {
+resource communicationService 'Microsoft.Communication/communicationServices@2025-05-01' = {
   name: communicationServiceName
   location: 'global'
   tags: tags
   properties: {
     dataLocation: dataLocation
+    // Entra ID only: no access keys, so no connection string can send mail as this resource.
+    disableLocalAuth: true
     linkedDomains: [
       emailService::managedDomain.id
     ]

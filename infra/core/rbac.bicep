@@ -1,7 +1,10 @@
 @description('Storage account the app uses.')
 param storageAccountName string
 
-@description('Communication Services resource that sends the reset emails.')
+@description('Blob containers the app and its host use: the deployment package, the host\'s leases and timers, its keys.')
+param blobContainerNames array
+
+@description('Communication Services resource that sends the emails.')
 param communicationServiceName string
 
 @description('Application Insights component the app reports to.')
@@ -15,7 +18,6 @@ var roles = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
-  communicationAndEmailServiceOwner: '09976791-48a7-449e-bb21-39d1a415f350'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
 }
 
@@ -28,9 +30,18 @@ var principalId = identity.properties.principalId
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
+
+  resource blobServices 'blobServices' existing = {
+    name: 'default'
+  }
 }
 
-resource communicationService 'Microsoft.Communication/communicationServices@2023-04-01' existing = {
+resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' existing = [for containerName in blobContainerNames: {
+  parent: storage::blobServices
+  name: containerName
+}]
+
+resource communicationService 'Microsoft.Communication/communicationServices@2025-05-01' existing = {
   name: communicationServiceName
 }
 
@@ -38,18 +49,19 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing
   name: applicationInsightsName
 }
 
-// Storage Blob Data Owner: the host's own blobs (leases, timers) and the deployment package.
-resource blobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storage.id, identity.id, roles.storageBlobDataOwner)
-  scope: storage
+// Storage Blob Data Owner, on each container the app needs and no other: the deployment package, and
+// the Functions host's leases, timers and keys. Nothing in the account's other containers is reachable.
+resource blobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for (containerName, i) in blobContainerNames: {
+  name: guid(containers[i].id, identity.id, roles.storageBlobDataOwner)
+  scope: containers[i]
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataOwner)
     principalId: principalId
     principalType: 'ServicePrincipal'
   }
-}
+}]
 
-// Storage Queue Data Contributor: the password-reset queue and its poison queue.
+// Storage Queue Data Contributor: the email queues and their poison queues.
 resource queueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, identity.id, roles.storageQueueDataContributor)
   scope: storage
@@ -60,7 +72,7 @@ resource queueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' =
   }
 }
 
-// Storage Table Data Contributor: users, keys, throttles, reset tokens, the expiry index.
+// Storage Table Data Contributor: users, keys, throttles, email links, the expiry index.
 resource tableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, identity.id, roles.storageTableDataContributor)
   scope: storage
@@ -71,12 +83,38 @@ resource tableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' =
   }
 }
 
-// Communication and Email Service Owner: send the reset emails with Entra ID, no access key.
+// Sending email with Entra ID takes reading the resource and writing to it and to email services.
+// "Communication and Email Service Owner" would add listing and regenerating the resource's keys, so
+// this custom role grants the three actions alone, assignable in this resource group only.
+resource emailSenderRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
+  name: guid(resourceGroup().id, 'auth-functions-email-sender')
+  properties: {
+    roleName: 'Auth.Functions email sender (${resourceGroup().name})'
+    description: 'Send email through Azure Communication Services with Microsoft Entra ID; no access to its keys.'
+    type: 'CustomRole'
+    assignableScopes: [
+      resourceGroup().id
+    ]
+    permissions: [
+      {
+        actions: [
+          'Microsoft.Communication/CommunicationServices/Read'
+          'Microsoft.Communication/CommunicationServices/Write'
+          'Microsoft.Communication/EmailServices/write'
+        ]
+        notActions: []
+        dataActions: []
+        notDataActions: []
+      }
+    ]
+  }
+}
+
 resource emailSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(communicationService.id, identity.id, roles.communicationAndEmailServiceOwner)
+  name: guid(communicationService.id, identity.id, emailSenderRole.id)
   scope: communicationService
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.communicationAndEmailServiceOwner)
+    roleDefinitionId: emailSenderRole.id
     principalId: principalId
     principalType: 'ServicePrincipal'
   }

@@ -10,6 +10,12 @@ param tags object = {}
 @description('Blob container that holds the function app\'s deployment package.')
 param deploymentContainerName string
 
+@description('Blob containers of the Functions host (leases, timers, keys), made here so that the app\'s role can be scoped to them.')
+param hostContainerNames array = []
+
+@description('Reachable only through private endpoints (network.bicep): no public network access.')
+param privateNetworking bool = false
+
 @description('Tables the app uses (it also creates missing ones at start-up).')
 param tables array = []
 
@@ -30,9 +36,10 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
     accessTier: 'Hot'
+    publicNetworkAccess: privateNetworking ? 'Disabled' : 'Enabled'
     networkAcls: {
       bypass: 'AzureServices'
-      defaultAction: 'Allow'
+      defaultAction: privateNetworking ? 'Deny' : 'Allow'
     }
   }
 
@@ -43,6 +50,11 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
       name: deploymentContainerName
       properties: { publicAccess: 'None' }
     }
+
+    resource host 'containers' = [for containerName in hostContainerNames: {
+      name: containerName
+      properties: { publicAccess: 'None' }
+    }]
   }
 
   resource tableServices 'tableServices' = {

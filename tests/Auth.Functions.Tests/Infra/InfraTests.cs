@@ -64,7 +64,8 @@ public sealed class InfraTests
         Assert.False((bool)properties["allowSharedKeyAccess"]!);
         Assert.Equal("TLS1_2", (string?)properties["minimumTlsVersion"]);
         Assert.False((bool)properties["allowBlobPublicAccess"]!);
-        Assert.Single(await OfTypeAsync("Microsoft.Storage/storageAccounts/blobServices/containers"));
+        // The deployment package's container, and the host's (a loop over their names).
+        Assert.Equal(2, (await OfTypeAsync("Microsoft.Storage/storageAccounts/blobServices/containers")).Count);
         // Exactly the tables and queues the app uses, as the code names them (default prefix), no more.
         var tables = new Auth.Functions.Storage.AuthTables(
             new Azure.Data.Tables.TableServiceClient("UseDevelopmentStorage=true"), new Auth.Functions.Storage.StorageOptions()).All.Select(t => t.Name);
@@ -159,29 +160,77 @@ public sealed class InfraTests
         // roleDefinitionId is "[subscriptionResourceId(..., variables('roles').name)]": resolve the name.
         var rbacTemplate = (await ResourcesAsync()).Select(r => r["properties"]?["template"]).Single(t => t?["variables"]?["roles"] is not null)!;
         var table = rbacTemplate["variables"]!["roles"]!.AsObject();
-        var roles = assignments
-            .Select(a => System.Text.RegularExpressions.Regex.Match((string)a["properties"]!["roleDefinitionId"]!, @"variables\('roles'\)\.(\w+)").Groups[1].Value)
-            .Select(name => (string)table[name]!)
-            .ToList();
+        string RoleOf(JsonObject assignment)
+        {
+            var id = (string)assignment["properties"]!["roleDefinitionId"]!;
+            var name = System.Text.RegularExpressions.Regex.Match(id, @"variables\('roles'\)\.(\w+)").Groups[1].Value;
+            return name.Length > 0 ? (string)table[name]! : id;
+        }
 
         Assert.Equal(5, assignments.Count);
-        foreach (var role in new[]
-        {
-            "b7e6dc6d-f1e8-4753-8033-0f276bb0955b", // Storage Blob Data Owner
-            "974c5e8b-45b9-4653-ba55-5f855dd0fb88", // Storage Queue Data Contributor
-            "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", // Storage Table Data Contributor
-            "09976791-48a7-449e-bb21-39d1a415f350", // Communication and Email Service Owner
-            "3913510d-42f4-4e42-8a64-420c390055eb", // Monitoring Metrics Publisher
-        })
-        {
-            Assert.Single(roles, r => r.Contains(role, StringComparison.Ordinal));
-        }
+        var byRole = assignments.ToDictionary(RoleOf);
+        // Storage Blob Data Owner, once per container the app needs (a loop), scoped to the container.
+        var blob = byRole["b7e6dc6d-f1e8-4753-8033-0f276bb0955b"];
+        Assert.NotNull(blob["copy"]);
+        Assert.Contains("blobServices/containers", (string)blob["scope"]!, StringComparison.Ordinal);
+        var containers = rbacTemplate["parameters"]!["blobContainerNames"];
+        Assert.NotNull(containers);
+        Assert.Contains("974c5e8b-45b9-4653-ba55-5f855dd0fb88", byRole.Keys); // Storage Queue Data Contributor
+        Assert.Contains("0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", byRole.Keys); // Storage Table Data Contributor
+        Assert.Contains("3913510d-42f4-4e42-8a64-420c390055eb", byRole.Keys); // Monitoring Metrics Publisher
+        // Email: a custom role of the three actions sending needs, never "Communication and Email Service Owner" (it reads keys).
+        Assert.DoesNotContain(byRole.Keys, r => r.Contains("09976791-48a7-449e-bb21-39d1a415f350", StringComparison.Ordinal));
+        var emailRole = Assert.Single(await OfTypeAsync("Microsoft.Authorization/roleDefinitions"));
+        Assert.Contains(byRole.Keys, r => r.Contains("auth-functions-email-sender", StringComparison.Ordinal));
+        var permissions = Assert.Single(emailRole["properties"]!["permissions"]!.AsArray())!;
+        Assert.Equal(
+            ["Microsoft.Communication/CommunicationServices/Read", "Microsoft.Communication/CommunicationServices/Write", "Microsoft.Communication/EmailServices/write"],
+            permissions["actions"]!.AsArray().Select(a => (string)a!).Order(StringComparer.Ordinal));
+        Assert.Empty(permissions["dataActions"]!.AsArray());
+        Assert.Equal("[resourceGroup().id]", (string?)Assert.Single(emailRole["properties"]!["assignableScopes"]!.AsArray()));
 
         Assert.All(assignments, a =>
         {
             Assert.StartsWith("[guid(", (string)a["name"]!, StringComparison.Ordinal);
             Assert.Equal("ServicePrincipal", (string?)a["properties"]!["principalType"]);
         });
+    }
+
+    [Fact]
+    public async Task TheHostsBlobContainersAreMadeUpFrontForTheScopedRole()
+    {
+        var main = await Compiled.Value;
+        var names = main["variables"]!["hostContainerNames"]!.AsArray().Select(n => (string)n!).ToList();
+        Assert.Equal(["azure-webjobs-hosts", "azure-webjobs-secrets"], names);
+        var containers = await OfTypeAsync("Microsoft.Storage/storageAccounts/blobServices/containers");
+        Assert.Contains(containers, c => c["copy"] is not null && ((string)c["copy"]!["count"]!).Contains("hostContainerNames", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task PrivateNetworkingIsAParameterOffByDefaultThatClosesStorageToThePublicNetwork()
+    {
+        var main = await Compiled.Value;
+        var parameter = main["parameters"]!["privateNetworking"]!;
+        Assert.Equal("bool", (string?)parameter["type"]);
+        Assert.False((bool)parameter["defaultValue"]!);
+
+        var network = (await OfTypeAsync("Microsoft.Resources/deployments")).Single(d => (string?)d["name"] == "network");
+        Assert.Equal("[parameters('privateNetworking')]", (string?)network["condition"]);
+        var vnet = Assert.Single(await OfTypeAsync("Microsoft.Network/virtualNetworks"));
+        var subnets = vnet["properties"]!["subnets"]!.AsArray();
+        Assert.Contains(subnets, s => s!["properties"]!["delegations"]?[0]?["properties"]?["serviceName"]?.ToString() == "Microsoft.App/environments");
+        var endpoints = Assert.Single(await OfTypeAsync("Microsoft.Network/privateEndpoints"));
+        Assert.Contains("storageServices", (string)endpoints["copy"]!["count"]!, StringComparison.Ordinal);
+        var services = network["properties"]!["template"]!["variables"]!["storageServices"]!.AsArray().Select(s => (string)s!);
+        Assert.Equal(["blob", "queue", "table"], services);
+        Assert.Single(await OfTypeAsync("Microsoft.Network/privateDnsZones"));
+        Assert.Single(await OfTypeAsync("Microsoft.Network/privateEndpoints/privateDnsZoneGroups"));
+
+        var storage = Assert.Single(await OfTypeAsync("Microsoft.Storage/storageAccounts"));
+        Assert.Contains("privateNetworking", (string)storage["properties"]!["publicNetworkAccess"]!, StringComparison.Ordinal);
+        Assert.Contains("privateNetworking", (string)storage["properties"]!["networkAcls"]!["defaultAction"]!, StringComparison.Ordinal);
+        var site = Assert.Single(await OfTypeAsync("Microsoft.Web/sites"));
+        Assert.Contains("virtualNetworkSubnetId", (string)site["properties"]!["virtualNetworkSubnetId"]!, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -197,6 +246,7 @@ public sealed class InfraTests
         Assert.Equal("Disabled", (string?)domain["properties"]!["userEngagementTracking"]);
         var acs = Assert.Single(await OfTypeAsync("Microsoft.Communication/communicationServices"));
         Assert.Single(acs["properties"]!["linkedDomains"]!.AsArray());
+        Assert.True((bool)acs["properties"]!["disableLocalAuth"]!); // Entra ID only: no keys to send with
     }
 
     [Fact]
