@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The paired load benchmark (issue #10): one command, one fresh Azurite, the app's standalone server
+# The paired load benchmark: one command, one fresh Azurite, the app's standalone server
 # next to the floor of the same work. Prints markdown tables for bench/RESULTS.md.
 # Usage: bench/load.sh [seconds per phase] [keys|logins|purge]
 #   (default 10 s and every part: 14 phases, about 3 minutes; naming a part runs only that one)

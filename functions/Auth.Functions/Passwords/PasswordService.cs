@@ -10,14 +10,16 @@ public sealed class HashingBusyException() : Http.ServiceBusyException("All pass
 
 /// <summary>
 /// Every password hash and verification goes through here: NFKC normalisation, a bound on how many
-/// Argon2 computations (each ~19 MiB) run at once, and a dummy hash so that an unknown email costs
-/// the same as a wrong password.
+/// Argon2 computations run at once (each takes its memory), threads of their own to run them on
+/// (<see cref="HashingThreads"/>), and a dummy hash so that an unknown email costs the same as a
+/// wrong password.
 /// </summary>
 public sealed class PasswordService : IDisposable
 {
     private readonly IPasswordHasher _hasher;
     private readonly PasswordHashingOptions _options;
     private readonly SemaphoreSlim _slots;
+    private readonly HashingThreads _threads;
     private string? _dummyHash;
 
     public PasswordService(IPasswordHasher hasher, IOptions<PasswordHashingOptions> options)
@@ -25,6 +27,7 @@ public sealed class PasswordService : IDisposable
         _hasher = hasher;
         _options = options.Value;
         _slots = new SemaphoreSlim(_options.EffectiveConcurrency, _options.EffectiveConcurrency);
+        _threads = new HashingThreads(_options.EffectiveConcurrency);
     }
 
     /// <summary>Passwords are compared as NFKC, never trimmed or case-folded.</summary>
@@ -59,7 +62,7 @@ public sealed class PasswordService : IDisposable
         await AcquireAsync(cancellationToken);
         try
         {
-            return _hasher.Hash(normalized);
+            return await _threads.RunAsync(() => _hasher.Hash(normalized));
         }
         finally
         {
@@ -78,14 +81,17 @@ public sealed class PasswordService : IDisposable
         await AcquireAsync(cancellationToken);
         try
         {
-            if (storedHash is null || !_hasher.IsUsable(storedHash))
+            return await _threads.RunAsync(() =>
             {
-                // Same work as a real verification, so the response time does not reveal the account.
-                _hasher.Verify(DummyHash, normalized);
-                return PasswordVerification.Failed;
-            }
+                if (storedHash is null || !_hasher.IsUsable(storedHash))
+                {
+                    // Same work as a real verification, so the response time does not reveal the account.
+                    _hasher.Verify(DummyHash, normalized);
+                    return PasswordVerification.Failed;
+                }
 
-            return _hasher.Verify(storedHash, normalized);
+                return _hasher.Verify(storedHash, normalized);
+            });
         }
         finally
         {
@@ -101,7 +107,11 @@ public sealed class PasswordService : IDisposable
         }
     }
 
-    public void Dispose() => _slots.Dispose();
+    public void Dispose()
+    {
+        _threads.Dispose();
+        _slots.Dispose();
+    }
 }
 
 /// <summary>Makes the dummy hash before the app serves: if it cannot be made, the app does not start.</summary>

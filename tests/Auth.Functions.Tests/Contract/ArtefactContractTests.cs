@@ -10,13 +10,13 @@ namespace Auth.Functions.Tests.Contract;
 
 /// <summary>
 /// The deployable artefact: what Flex Consumption reads at the zip's root, the function metadata the
-/// Functions SDK generated (checked against the contract of api.md), and the same files started on
+/// Functions SDK generated (checked against the API contract in the README), and the same files started on
 /// their own as the standalone server.
 /// </summary>
 public sealed class ArtefactContractTests(Artefact artefact) : IClassFixture<Artefact>
 {
     /// <summary>
-    /// Every function of api.md v1 with its trigger, as the contract states it (this list is the
+    /// Every function of the API with its trigger, as the contract states it (this list is the
     /// contract's, not read from the code it checks): HTTP route and method, queue, or schedule.
     /// </summary>
     public static readonly (string Name, string Trigger, string Detail)[] Contract =

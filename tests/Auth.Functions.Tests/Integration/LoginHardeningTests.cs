@@ -78,10 +78,9 @@ public sealed partial class LoginHardeningTests
     {
         await using var app = await AuthApp.StartAsync(settings: new Dictionary<string, string?>
         {
-            // Cheap hashes and room for all: what is left to contend is the account's counter.
+            // Cheap hashes (the default number at once): what is left to contend is the account's counter.
             ["PasswordHashing:MemoryKiB"] = "1024",
             ["PasswordHashing:Iterations"] = "1",
-            ["PasswordHashing:MaxConcurrency"] = "64",
         });
         var api = app.Api();
         await api.RegisterAsync("shared@example.com", Password);

@@ -179,7 +179,7 @@ public sealed class RegisterTests
         });
         var api = app.Api();
 
-        // Case 35: "X-Forwarded-For: 1.2.3.4, <real>": a new forged first entry each time changes nothing.
+        // "X-Forwarded-For: 1.2.3.4, <real>": a new forged first entry each time changes nothing.
         await (await RegisterFrom(api, "1.2.3.4, 203.0.113.7", "a@example.com")).ShouldBe(HttpStatusCode.Created);
         await (await RegisterFrom(api, "5.6.7.8, 203.0.113.7:50123", "b@example.com")).ShouldBe(HttpStatusCode.Created);
         await (await RegisterFrom(api, "9.9.9.9, 203.0.113.7", "c@example.com")).ShouldBeProblem(HttpStatusCode.TooManyRequests, "too_many_requests");

@@ -4,7 +4,7 @@ using Auth.Functions.Tests.Infrastructure;
 namespace Auth.Functions.Tests.Integration;
 
 /// <summary>
-/// Revocation is a barrier (security.md cases 31, 32, 36). Each race is forced, not hoped for: the
+/// Revocation is a barrier (README, "Security"). Each race is forced, not hoped for: the
 /// request that was authorised before the revocation is held at the exact point between its check
 /// and its write while the revocation runs and answers, then let go.
 /// </summary>

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace Auth.Functions.Tests.Integration;
 
-/// <summary>Storage that refuses (stopped) and storage that hangs (paused), each under a real Azurite (cases 29 and 33).</summary>
+/// <summary>Storage that refuses (stopped) and storage that hangs (paused), each under a real Azurite.</summary>
 public sealed class StorageOutageTests
 {
     [Fact]
