@@ -71,6 +71,7 @@ public static class HostComparison
             ["PublicBaseUrl"] = "https://auth.example.com",
             // Benchmark users log in straight after registering, with no inbox to verify from.
             ["Accounts__RequireVerifiedEmail"] = "false",
+            ["RateLimits__LoginPerMinute"] = "100000",
             ["Email__PickupDirectory"] = Path.Combine(Path.GetTempPath(), prefix),
             ["Logging__LogLevel__Default"] = "Warning",
         }, workingDirectory: dir);
