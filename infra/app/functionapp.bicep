@@ -125,6 +125,11 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
       PublicBaseUrl: 'https://${functionApp.properties.defaultHostName}'
       PurgeSchedule: purgeSchedule
+      // The Functions host replaces X-Forwarded-For with its own view of the caller before the request
+      // reaches the app. With this, that view is the address the platform's front end appended (the
+      // client's), not the front end's own: the app's per-address limits and security log need it.
+      ASPNETCORE_FORWARDEDHEADERS_ENABLED: 'true'
+
       Email__Provider: 'acs'
       Email__Acs__Endpoint: communicationEndpoint
       Email__Acs__ClientId: identityClientId

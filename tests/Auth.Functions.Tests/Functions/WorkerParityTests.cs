@@ -98,22 +98,37 @@ public sealed partial class WorkerParityTests
     }
 
     /// <summary>One call and its answer, with what varies between runs (ids, keys, instants) left out.</summary>
-    private sealed record Step(string Function, int Status, string Shape)
+    internal sealed record Step(string Function, int Status, string Shape)
     {
         public override string ToString() => $"{Function} {Status} {Shape}";
     }
 
-    private static async Task<List<Step>> ScenarioAsync(ISide side)
+    /// <summary>An answer: status, media type, body, and the CORS headers a preflight or a cross-origin call gets.</summary>
+    internal sealed record Answer(int Status, string? ContentType, string Body, string? AllowOrigin, string? AllowMethods);
+
+    /// <summary>The origin every side lists in <c>Cors__AllowedOrigins</c>.</summary>
+    internal const string AppOrigin = "https://app.example.com";
+
+    /// <summary>
+    /// Every HTTP function with a success and an error, the hosted pages, CORS preflights and a
+    /// storage outage, against one side. The steps are compared between sides.
+    /// </summary>
+    internal static async Task<List<Step>> ScenarioAsync(ISide side)
     {
         var steps = new List<Step>();
-        async Task<JsonNode?> Call(string function, int expected, string method, string path, object? body = null, string? key = null, string contentType = "application/json")
+        async Task<JsonNode?> Call(string function, int expected, string method, string path, object? body = null, string? key = null, string contentType = "application/json",
+            IReadOnlyDictionary<string, string>? headers = null)
         {
-            var (status, type, text) = await side.SendAsync(method, path, body, key, contentType);
+            var answer = await side.SendAsync(method, path, body, key, contentType, headers);
+            var (status, type, text) = (answer.Status, answer.ContentType, answer.Body);
             Assert.True(expected == status, $"{side.GetType().Name}: {function} {method} {path} answered {status}, expected {expected}: {text}");
             var json = type?.Contains("json", StringComparison.Ordinal) == true && text.Length > 0 ? JsonNode.Parse(text) : null;
-            steps.Add(new Step(function, status, json is null ? type ?? "" : Shape(json)));
+            var cors = answer.AllowOrigin is null && answer.AllowMethods is null ? "" : $" cors {answer.AllowOrigin} [{answer.AllowMethods}]";
+            steps.Add(new Step(function, status, (json is null ? type ?? "" : Shape(json)) + cors));
             return json;
         }
+
+        Dictionary<string, string> Preflight(string origin, string method) => new() { ["Origin"] = origin, ["Access-Control-Request-Method"] = method };
 
         const string email = "parity@example.com";
         const string password = "correct horse battery";
@@ -159,9 +174,16 @@ public sealed partial class WorkerParityTests
         await Call("ResetPassword", 204, "POST", "/api/auth/password/reset", new { token, newPassword = "yet another passphrase" });
         await Call("ResetPassword", 404, "POST", "/api/auth/password/reset", new { token, newPassword = "yet another passphrase" });
         await Call("Health", 200, "GET", "/api/health");
-        var outage = side.Probe.FailAt(_ => true, StorageProbe.Outage);
-        await Call("Health", 503, "GET", "/api/health");
-        outage.Stop();
+        await using (await side.StorageOutageAsync())
+        {
+            await Call("Health", 503, "GET", "/api/health");
+        }
+
+        // CORS: a preflight from the listed origin, one from another, and an actual cross-origin call.
+        await Call("Login", 204, "OPTIONS", "/api/auth/login", headers: Preflight(AppOrigin, "POST"));
+        await Call("Login", 204, "OPTIONS", "/api/auth/login", headers: Preflight("https://elsewhere.example", "POST"));
+        await Call("Me", 204, "OPTIONS", "/api/auth/me", headers: Preflight(AppOrigin, "GET"));
+        await Call("Health", 200, "GET", "/api/health", headers: new Dictionary<string, string> { ["Origin"] = AppOrigin });
         await Call("OpenApi", 200, "GET", "/api/openapi.json");
         await Call("ResetPasswordPage", 200, "GET", "/reset-password");
         await Call("VerifyEmailPage", 200, "GET", "/verify-email");
@@ -177,20 +199,31 @@ public sealed partial class WorkerParityTests
         _ => node.GetValueKind().ToString(),
     };
 
-    private interface ISide : IAsyncDisposable
+    internal interface ISide : IAsyncDisposable
     {
-        StorageProbe Probe { get; }
-
-        Task<(int Status, string? ContentType, string Body)> SendAsync(string method, string pathAndQuery, object? body, string? authorization, string contentType);
+        Task<Answer> SendAsync(string method, string pathAndQuery, object? body, string? authorization, string contentType, IReadOnlyDictionary<string, string>? headers);
 
         /// <summary>The token of the (only) email that links to <paramref name="page"/>: the reset or the verification email.</summary>
         Task<string> LinkTokenAsync(string page);
+
+        /// <summary>Storage is unreachable until the result is disposed.</summary>
+        Task<IAsyncDisposable> StorageOutageAsync();
+    }
+
+    /// <summary>An outage made by failing every storage request at the app's own pipeline (a side whose app runs in this process).</summary>
+    private sealed class ProbeOutage(Fault fault) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            fault.Stop();
+            return ValueTask.CompletedTask;
+        }
     }
 
     private const string ResetPage = "reset-password";
     private const string VerifyPage = "verify-email";
 
-    private static async Task<string> TokenFromMailAsync(string directory, string page)
+    internal static async Task<string> TokenFromMailAsync(string directory, string page)
     {
         // The folder also holds the security notifications, and the other kind of link email.
         for (var waited = 0; waited < 300; waited++)
@@ -229,6 +262,8 @@ public sealed partial class WorkerParityTests
 
         public StorageProbe Probe { get; }
 
+        public Task<IAsyncDisposable> StorageOutageAsync() => Task.FromResult<IAsyncDisposable>(new ProbeOutage(Probe.FailAt(_ => true, StorageProbe.Outage)));
+
         /// <summary>The worker's container, built by the production code, over a fresh set of tables; not connected to any host.</summary>
         public static async Task<WorkerSide> StartAsync()
         {
@@ -246,6 +281,7 @@ public sealed partial class WorkerParityTests
                 ["Email:Provider"] = "pickup",
                 ["Email:PickupDirectory"] = mail,
                 ["RateLimits:RegisterPerMinute"] = "1000",
+                ["Cors:AllowedOrigins:0"] = AppOrigin,
             });
             // The test seam the standalone side has too: it sees (and can fail) every storage request.
             builder.Services.AddSingleton(new StoragePipelinePolicy(probe, Azure.Core.HttpPipelinePosition.PerRetry));
@@ -263,7 +299,7 @@ public sealed partial class WorkerParityTests
             return _activator.CreateInstance(type, context.Object)!;
         }
 
-        public async Task<(int Status, string? ContentType, string Body)> SendAsync(string method, string pathAndQuery, object? body, string? authorization, string contentType)
+        public async Task<Answer> SendAsync(string method, string pathAndQuery, object? body, string? authorization, string contentType, IReadOnlyDictionary<string, string>? headers)
         {
             var uri = new Uri("http://localhost" + pathAndQuery);
             var http = new DefaultHttpContext { RequestServices = _host.Services };
@@ -273,10 +309,16 @@ public sealed partial class WorkerParityTests
             request.Host = new HostString("auth.test.example");
             request.Path = uri.AbsolutePath;
             request.QueryString = new QueryString(uri.Query);
-            // No remote address, as over the standalone side's in-memory test server.
+            // A client on this machine, as the other sides' are.
+            http.Connection.RemoteIpAddress = System.Net.IPAddress.Loopback;
             if (authorization is not null)
             {
                 request.Headers.Authorization = authorization;
+            }
+
+            foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+            {
+                request.Headers[name] = value;
             }
 
             if (body is not null)
@@ -296,7 +338,10 @@ public sealed partial class WorkerParityTests
             await result.ExecuteAsync(http);
 
             http.Response.Body.Position = 0;
-            return (http.Response.StatusCode, http.Response.ContentType, await new StreamReader(http.Response.Body).ReadToEndAsync());
+            var answered = http.Response.Headers;
+            return new Answer(http.Response.StatusCode, http.Response.ContentType, await new StreamReader(http.Response.Body).ReadToEndAsync(),
+                answered.AccessControlAllowOrigin.Count > 0 ? answered.AccessControlAllowOrigin.ToString() : null,
+                answered.AccessControlAllowMethods.Count > 0 ? answered.AccessControlAllowMethods.ToString() : null);
         }
 
         private static bool Matches(string route, HttpRequest request)
@@ -334,40 +379,62 @@ public sealed partial class WorkerParityTests
         }
     }
 
-    /// <summary>The same calls over HTTP to the standalone server.</summary>
-    private sealed class StandaloneSide(AuthApp app) : ISide
+    /// <summary>The same calls over HTTP (a real socket) to the standalone server.</summary>
+    internal sealed class StandaloneSide(AuthApp app, HttpClient http) : ISide
     {
-        public StorageProbe Probe => app.Storage;
-
-        public static async Task<StandaloneSide> StartAsync() =>
-            new(await AuthApp.StartAsync(emailSender: AuthApp.ConfiguredSender, settings: new Dictionary<string, string?>
+        public static async Task<StandaloneSide> StartAsync()
+        {
+            var port = LocalProcess.FreePort();
+            var app = await AuthApp.StartAsync(emailSender: AuthApp.ConfiguredSender, kestrelPort: port, settings: new Dictionary<string, string?>
             {
                 ["RateLimits:RegisterPerMinute"] = "1000",
-                // The service's default, as on the worker side.
+                // The service's default, as on the other sides.
                 ["Accounts:RequireVerifiedEmail"] = "true",
-            }));
-
-        public async Task<(int Status, string? ContentType, string Body)> SendAsync(string method, string pathAndQuery, object? body, string? authorization, string contentType)
-        {
-            using var client = app.CreateClient();
-            using var request = new HttpRequestMessage(new HttpMethod(method), pathAndQuery);
-            if (authorization is not null)
-            {
-                request.Headers.TryAddWithoutValidation("Authorization", authorization);
-            }
-
-            if (body is not null)
-            {
-                request.Content = new ByteArrayContent(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body));
-                request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
-            }
-
-            using var response = await client.SendAsync(request);
-            return ((int)response.StatusCode, response.Content.Headers.ContentType?.ToString(), await response.Content.ReadAsStringAsync());
+                ["Cors:AllowedOrigins:0"] = AppOrigin,
+            });
+            return new StandaloneSide(app, new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") });
         }
+
+        public Uri BaseAddress => http.BaseAddress!;
+
+        public Task<Answer> SendAsync(string method, string pathAndQuery, object? body, string? authorization, string contentType, IReadOnlyDictionary<string, string>? headers) =>
+            SendOverHttpAsync(http, method, pathAndQuery, body, authorization, contentType, headers);
 
         public Task<string> LinkTokenAsync(string page) => TokenFromMailAsync(app.MailDirectory, page);
 
-        public ValueTask DisposeAsync() => app.DisposeAsync();
+        public Task<IAsyncDisposable> StorageOutageAsync() => Task.FromResult<IAsyncDisposable>(new ProbeOutage(app.Storage.FailAt(_ => true, StorageProbe.Outage)));
+
+        public async ValueTask DisposeAsync()
+        {
+            http.Dispose();
+            await app.DisposeAsync();
+        }
+    }
+
+    /// <summary>One call over HTTP, as any client makes it.</summary>
+    internal static async Task<Answer> SendOverHttpAsync(
+        HttpClient client, string method, string pathAndQuery, object? body, string? authorization, string contentType, IReadOnlyDictionary<string, string>? headers)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), pathAndQuery);
+        if (authorization is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        }
+
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        if (body is not null)
+        {
+            request.Content = new ByteArrayContent(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body));
+            request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        }
+
+        using var response = await client.SendAsync(request);
+        return new Answer((int)response.StatusCode, response.Content.Headers.ContentType?.ToString(), await response.Content.ReadAsStringAsync(),
+            response.Headers.TryGetValues("Access-Control-Allow-Origin", out var origin) ? string.Join(",", origin) : null,
+            response.Headers.TryGetValues("Access-Control-Allow-Methods", out var methods) ? string.Join(",", methods) : null);
     }
 }

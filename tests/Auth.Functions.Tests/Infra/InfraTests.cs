@@ -134,6 +134,8 @@ public sealed class InfraTests
         Assert.Contains("mailFromSenderDomain", (await Compiled.Value).ToJsonString(), StringComparison.Ordinal);
         Assert.Contains("defaultHostName", values["PublicBaseUrl"]!.ToJsonString(), StringComparison.Ordinal);
         Assert.NotNull(values["PurgeSchedule"]);
+        // The host takes the client's address from the front end's X-Forwarded-For (the genuine-host tests show why).
+        Assert.Equal("true", (string?)values["ASPNETCORE_FORWARDEDHEADERS_ENABLED"]);
         Assert.Null(values["Email__Acs__ConnectionString"]);
         foreach (var forbidden in new[] { "FUNCTIONS_WORKER_RUNTIME", "FUNCTIONS_EXTENSION_VERSION", "WEBSITE_RUN_FROM_PACKAGE", "WEBSITE_TIME_ZONE", "AzureWebJobsStorage" })
         {
