@@ -58,7 +58,7 @@ public sealed class Argon2idHasherTests
     // here against each other and against a third implementation, at the standard (PHC strings).
 
     [Fact]
-    public void OurHashesVerifyWithLibsodiumAndIsopohAndTheirsWithOurs()
+    public void OurHashesVerifyWithIsopohAndItsWithOurs()
     {
         const string Password = "interop pässword 🔑";
         var password = Encoding.UTF8.GetBytes(Password);
@@ -66,20 +66,14 @@ public sealed class Argon2idHasherTests
         var hasher = Hasher();
 
         var ours = hasher.Hash(Password);
-        var bySodium = LibsodiumArgon2.Hash(password, 2, 19456);
         var byIsopoh = IsopohArgon2.Hash(password, 2, 19456, 1);
 
-        Assert.True(LibsodiumArgon2.Verify(ours, password));
-        Assert.False(LibsodiumArgon2.Verify(ours, wrong));
         Assert.True(IsopohArgon2.Verify(ours, password, 1));
         Assert.False(IsopohArgon2.Verify(ours, wrong, 1));
-        foreach (var theirs in new[] { bySodium, byIsopoh })
-        {
-            // OWASP's baseline setting, the default before this one: it verifies, and asks to move to today's.
-            Assert.StartsWith("$argon2id$v=19$m=19456,t=2,p=1$", theirs, StringComparison.Ordinal);
-            Assert.Equal(PasswordVerification.SucceededRehashNeeded, hasher.Verify(theirs, Password));
-            Assert.Equal(PasswordVerification.Failed, hasher.Verify(theirs, "interop pässword 🔒"));
-        }
+        // OWASP's baseline setting, the default before this one: it verifies, and asks to move to today's.
+        Assert.StartsWith("$argon2id$v=19$m=19456,t=2,p=1$", byIsopoh, StringComparison.Ordinal);
+        Assert.Equal(PasswordVerification.SucceededRehashNeeded, hasher.Verify(byIsopoh, Password));
+        Assert.Equal(PasswordVerification.Failed, hasher.Verify(byIsopoh, "interop pässword 🔒"));
     }
 
     [Fact]
