@@ -27,7 +27,7 @@ public sealed class Api(HttpClient http, string? key)
         return SendAsync(request);
     }
 
-    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body)
+    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body, string? forwardedFor = null)
     {
         var request = new HttpRequestMessage(method, path);
         if (body is not null)
@@ -35,8 +35,16 @@ public sealed class Api(HttpClient http, string? key)
             request.Content = JsonContent.Create(body);
         }
 
+        if (forwardedFor is not null)
+        {
+            request.Headers.TryAddWithoutValidation("X-Forwarded-For", forwardedFor);
+        }
+
         return SendAsync(request);
     }
+
+    /// <summary>A POST as if a proxy had forwarded it for <paramref name="forwardedFor"/> (the <c>X-Forwarded-For</c> value; null: none).</summary>
+    public Task<HttpResponseMessage> PostFromAsync(string? forwardedFor, string path, object? body) => SendAsync(HttpMethod.Post, path, body, forwardedFor);
 
     public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request)
     {

@@ -127,12 +127,8 @@ public sealed partial class LoginHardeningTests
         await api.LoginAsync("contended@example.com", Password);
     }
 
-    private static Task<HttpResponseMessage> LoginFrom(Api api, string address, string email, string password)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth/login") { Content = JsonContent.Create(new { email, password }) };
-        request.Headers.TryAddWithoutValidation("X-Forwarded-For", address);
-        return api.SendAsync(request);
-    }
+    private static Task<HttpResponseMessage> LoginFrom(Api api, string address, string email, string password) =>
+        api.PostFromAsync(address, "/api/auth/login", new { email, password });
 
     private static Task<HttpResponseMessage> LoginBasicFrom(Api api, string address, string email, string password)
     {

@@ -129,19 +129,8 @@ public sealed class RegisterTests
         await api.LoginAsync("race@example.com", $"parallel passphrase {winner}");
     }
 
-    private static Task<HttpResponseMessage> RegisterFrom(Api api, string? forwardedFor, string email)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth/register")
-        {
-            Content = System.Net.Http.Json.JsonContent.Create(new { email, password = "correct horse battery" }),
-        };
-        if (forwardedFor is not null)
-        {
-            request.Headers.TryAddWithoutValidation("X-Forwarded-For", forwardedFor);
-        }
-
-        return api.SendAsync(request);
-    }
+    private static Task<HttpResponseMessage> RegisterFrom(Api api, string? forwardedFor, string email) =>
+        api.PostFromAsync(forwardedFor, "/api/auth/register", new { email, password = "correct horse battery" });
 
     [Fact]
     public async Task RegistrationIsThrottledPerClientAddressAndAnotherAddressIsUnaffected()
