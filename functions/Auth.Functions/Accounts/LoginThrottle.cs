@@ -88,12 +88,37 @@ public sealed class LoginThrottle(AuthTables tables, ExpiryIndex expiry, TimePro
             && account.LastFailure + Backoff(failures - _options.AccountCeiling) - now is var left && left > TimeSpan.Zero
             ? left
             : (TimeSpan?)null;
+        if (accountWait is not null && networkWait is null)
+        {
+            // Counted on the network in the same round trip that read the account, but never evaluated:
+            // uncounted again, so waiting out the account's back-off costs the network nothing.
+            await UncountAsync(emailKey, network, cancellationToken);
+        }
+
         var wait = (networkWait, accountWait) switch
         {
             ({ } a, { } b) => a > b ? a : b,
             var (a, b) => a ?? b,
         };
         return new LoginAttempt(emailKey, network, networkFailures, account, wait);
+    }
+
+    /// <summary>Takes back one reservation (best effort: a conflicting write wins, and the count stays one higher).</summary>
+    private async Task UncountAsync(string emailKey, string network, CancellationToken cancellationToken)
+    {
+        if (await GetAsync(PartitionFor(emailKey), NetworkRow(network), cancellationToken) is not { Failures: > 0 } entity)
+        {
+            return;
+        }
+
+        try
+        {
+            entity.Failures--;
+            await tables.Throttles.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
+        }
+        catch (RequestFailedException e) when (StorageErrors.IsPreconditionFailed(e) || StorageErrors.IsNotFound(e))
+        {
+        }
     }
 
     private async Task<(int Failures, TimeSpan? Wait)> ReserveAsync(string emailKey, string network, CancellationToken cancellationToken)

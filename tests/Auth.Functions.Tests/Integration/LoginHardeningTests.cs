@@ -215,6 +215,13 @@ public sealed partial class LoginHardeningTests
         var refused = await LoginFrom(api, "203.0.113.9", "target@example.com", Password);
         await refused.ShouldBeProblem(HttpStatusCode.TooManyRequests, "too_many_requests");
         Assert.Equal(TimeSpan.FromSeconds(5), refused.Headers.RetryAfter?.Delta);
+        // The owner's refused attempts were never evaluated, so they cost the owner's network nothing.
+        for (var i = 0; i < 6; i++)
+        {
+            await (await LoginFrom(api, "203.0.113.9", "target@example.com", Password)).ShouldBeProblem(HttpStatusCode.TooManyRequests, "too_many_requests");
+        }
+
+        Assert.Equal(0, await LoginTests.Failures(app, "target@example.com", "203.0.113.0/24"));
 
         // No permanent lockout: after the back-off the owner gets in, and that clears the account's count.
         clock.Advance(TimeSpan.FromSeconds(6));
