@@ -1,31 +1,10 @@
 using Auth.Functions.Events;
 using Auth.Functions.Passwords;
-using Auth.Functions.Storage;
 using Auth.Functions.Tokens;
 using Auth.Functions.Users;
 using Microsoft.Extensions.Options;
 
 namespace Auth.Functions.Accounts;
-
-public sealed class SessionOptions
-{
-    public const string Section = "Sessions";
-
-    /// <summary>Absolute lifetime of a session key; using the key never extends it.</summary>
-    public TimeSpan Lifetime { get; set; } = TimeSpan.FromHours(24);
-}
-
-public abstract record LoginOutcome
-{
-    public sealed record Success(UserEntity User, TokenEntity Token, string Key) : LoginOutcome;
-
-    public sealed record InvalidCredentials : LoginOutcome;
-
-    public sealed record Throttled(TimeSpan RetryAfter) : LoginOutcome;
-
-    /// <summary>The password was right, but the address is not verified yet and verification is required.</summary>
-    public sealed record EmailNotVerified : LoginOutcome;
-}
 
 /// <summary>Email + password to a session, shared by the JSON and the Basic login.</summary>
 public sealed class LoginService(

@@ -5,9 +5,6 @@ using Microsoft.Extensions.Options;
 
 namespace Auth.Functions.Passwords;
 
-/// <summary>No hashing slot freed up in time: the caller answers 429 rather than queueing unbounded work.</summary>
-public sealed class HashingBusyException() : Http.ServiceBusyException("All password-hashing slots are busy.", TimeSpan.FromSeconds(1));
-
 /// <summary>
 /// Every password hash and verification goes through here: NFKC normalisation, a bound on how many
 /// Argon2 computations run at once (each takes its memory), threads of their own to run them on
@@ -112,16 +109,4 @@ public sealed class PasswordService : IDisposable
         _threads.Dispose();
         _slots.Dispose();
     }
-}
-
-/// <summary>Makes the dummy hash before the app serves: if it cannot be made, the app does not start.</summary>
-internal sealed class PasswordWarmUp(PasswordService passwords) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        passwords.WarmUp();
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

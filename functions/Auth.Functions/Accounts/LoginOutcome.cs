@@ -1,0 +1,15 @@
+using Auth.Functions.Storage;
+
+namespace Auth.Functions.Accounts;
+
+public abstract record LoginOutcome
+{
+    public sealed record Success(UserEntity User, TokenEntity Token, string Key) : LoginOutcome;
+
+    public sealed record InvalidCredentials : LoginOutcome;
+
+    public sealed record Throttled(TimeSpan RetryAfter) : LoginOutcome;
+
+    /// <summary>The password was right, but the address is not verified yet and verification is required.</summary>
+    public sealed record EmailNotVerified : LoginOutcome;
+}
