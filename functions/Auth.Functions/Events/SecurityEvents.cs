@@ -102,21 +102,23 @@ public sealed partial class SecurityEvents(
 
         // Indexed once a day per account, or per email for the decoy: the same extra write either way.
         await EnsureIndexedForAsync(recorded[0], userId ?? "~" + emailKey, cancellationToken);
-        Func<Task> write = recorded.Count == 1
-            ? () => tables.Users.UpsertEntityAsync(recorded[0], TableUpdateMode.Replace, cancellationToken)
-            : () => tables.Users.SubmitTransactionAsync(recorded.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), cancellationToken);
-        if (userId is null)
-        {
-            await write();
-        }
-        else
-        {
-            await CommitAsync(write, recorded, cancellationToken);
-        }
+        // The listeners hear the decoy too: a notification queued for login_throttled is queued for an
+        // email without an account as well (its consumer drops it, see IsDecoy).
+        await CommitAsync(
+            recorded.Count == 1
+                ? () => tables.Users.UpsertEntityAsync(recorded[0], TableUpdateMode.Replace, cancellationToken)
+                : () => tables.Users.SubmitTransactionAsync(recorded.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), cancellationToken),
+            recorded,
+            cancellationToken);
     }
 
+    private const string DecoyPrefix = "~decoy-";
+
     /// <summary>One of 16 fixed partitions for the decoy rows (the email key is hex SHA-256): spread, so none is hot.</summary>
-    private static string DecoyPartition(string emailKey) => "~decoy-" + emailKey[^1];
+    private static string DecoyPartition(string emailKey) => DecoyPrefix + emailKey[^1];
+
+    /// <summary>True for the owner of a decoy event: what is done for it only stands in for the real thing, and nothing is sent.</summary>
+    public static bool IsDecoy(string userId) => userId.StartsWith(DecoyPrefix, StringComparison.Ordinal);
 
     /// <summary>Records an event that goes with no other write.</summary>
     public async Task RecordAsync(SecurityEventEntity @event, CancellationToken cancellationToken)

@@ -51,6 +51,13 @@ public sealed partial class AccountEmailWorker(
             return;
         }
 
+        if (message is { UserId: { } owner } && SecurityEvents.IsDecoy(owner))
+        {
+            // Queued for a failed login of an email without an account, so that it cost what a real one costs.
+            LogOutcome(logger, message.EventId ?? "", owner, "decoy: nothing to tell");
+            return;
+        }
+
         if (message is null || !Keys.IsValidId(message.UserId) || !SecurityEventEntity.IsValidId(message.EventId))
         {
             // Fails the invocation: retried, then poisoned where an operator sees it.

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.RegularExpressions;
 using Auth.Functions.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Auth.Functions.Tests.Integration;
 
@@ -19,6 +20,7 @@ public sealed partial class LoginHardeningTests
     /// <summary>
     /// The storage requests of one failed login, each as "method table kind", sorted (the writes of the
     /// failure path go out together, so their order on the wire varies): what an observer could time.
+    /// Table requests, and messages queued (the queue listener's polling is not the request's work).
     /// </summary>
     private static async Task<List<string>> FailureWorkAsync(AuthApp app, string email)
     {
@@ -27,7 +29,9 @@ public sealed partial class LoginHardeningTests
         await (await app.Api().PostAsync("/api/auth/login", new { email, password = "not the password" }))
             .ShouldBeProblem(HttpStatusCode.Unauthorized, "invalid_credentials");
         var prefix = app.TablePrefix;
-        return recorded.Where(r => r.IsTable).Select(r => r.IsBatch
+        return recorded.Where(r => r.IsTable || r.Method == "POST").Select(r => !r.IsTable
+                ? $"{r.Method} queue {r.Path.TrimStart('/').Split('/')[1].Replace(app.QueuePrefix, "", StringComparison.Ordinal)}"
+                : r.IsBatch
                 ? $"{r.Method} batch of {string.Join("+", TableInBatch().Matches(r.Body).Select(m => m.Groups[1].Value.Replace(prefix, "", StringComparison.Ordinal)))}"
                 : $"{r.Method} {r.Path.TrimStart('/').Split('/')[^1].Split('(')[0].Replace(prefix, "", StringComparison.Ordinal)} {(r.IsPointOperation ? "point" : "query")}")
             .Order(StringComparer.Ordinal)
@@ -47,8 +51,9 @@ public sealed partial class LoginHardeningTests
         await app.Tables.Users.UpdateEntityAsync(
             new Azure.Data.Tables.TableEntity((string)verified["id"]!, "user") { ["EmailVerified"] = true }, Azure.ETag.All, Azure.Data.Tables.TableUpdateMode.Merge);
 
-        // The first failure of the day for each (it indexes the day's events), then a second one.
-        foreach (var round in new[] { "first", "second" })
+        // The first failure of the day for each (it indexes the day's events), more, and the fifth, which
+        // makes throttling engage (a login_throttled event, and its notification queued).
+        foreach (var round in new[] { "first", "second", "third", "fourth", "fifth" })
         {
             var unknown = await FailureWorkAsync(app, "nobody@example.com");
             var known = await FailureWorkAsync(app, "known@example.com");
@@ -58,19 +63,35 @@ public sealed partial class LoginHardeningTests
             Assert.True(unknown.SequenceEqual(unverified), $"{round}: unknown [{string.Join(", ", unknown)}] vs unverified [{string.Join(", ", unverified)}]");
             // Two reads in sequence for the account (index row, user row), the counters, and the writes.
             Assert.Equal(2, unknown.Count(r => r.StartsWith("GET emails", StringComparison.Ordinal) || r.StartsWith("GET users", StringComparison.Ordinal)));
-            Assert.Contains("PUT users point", unknown);
+            Assert.Contains(round == "fifth" ? "POST batch of users+users" : "PUT users point", unknown);
+            Assert.Equal(round == "fifth", unknown.Contains("POST queue account-email"));
         }
 
         // The known account's failures are in its log; the unknown email's left no rows (the decoy is overwritten).
-        var events = await api.WithKey(await new Api(app.CreateClient(), null).LoginAsync("known@example.com", Password)).GetAsync("/api/auth/events");
-        Assert.Equal(2, (await events.Json())["items"]!.AsArray().Count(e => (string)e!["type"]! == "login_failed"));
+        var types = new List<string>();
+        await foreach (var row in app.Tables.Users.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == (string)verified["id"]!))
+        {
+            if (row.GetString("Type") is { } type)
+            {
+                types.Add(type);
+            }
+        }
+
+        Assert.Equal(5, types.Count(t => t == "login_failed"));
+        Assert.Equal(1, types.Count(t => t == "login_throttled"));
         var decoys = 0;
         await foreach (var row in app.Tables.Users.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey.CompareTo("~") > 0))
         {
             decoys++;
         }
 
-        Assert.Equal(1, decoys); // the unknown email's one decoy row, overwritten by its second failure
+        Assert.Equal(2, decoys); // the unknown email's two decoy rows (failed, throttled), overwritten at each failure
+
+        // The decoy's notification was taken off the queue and dropped, not retried into the poison queue.
+        await app.QuietAsync();
+        Assert.Contains(app.Logs.Lines, l => l.EventId == 1080 && l.Message.Contains("decoy", StringComparison.Ordinal));
+        var poison = app.Services.GetRequiredService<Azure.Storage.Queues.QueueServiceClient>().GetQueueClient(app.Services.GetRequiredService<Auth.Functions.Storage.StorageOptions>().QueueName("account-email-poison"));
+        Assert.False(await poison.ExistsAsync() && (await poison.PeekMessagesAsync()).Value.Length > 0);
     }
 
     [Fact]
