@@ -174,6 +174,28 @@ public sealed class GenuineHostTests
         Assert.Equal(HttpStatusCode.NotFound, wrongMethod.StatusCode);
         Assert.Equal(405, (await Standalone("PUT", "/api/auth/login")).Status);
 
+        // HEAD on a GET route: the host's bare 404; standalone, 405.
+        using var head = await host.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/api/health"));
+        Assert.Equal(HttpStatusCode.NotFound, head.StatusCode);
+        Assert.Equal(405, (await Standalone("HEAD", "/api/health")).Status);
+
+        // The site's root is the host's landing page, and /admin its admin API (a master key is needed);
+        // standalone serves neither.
+        using var root = await host.Http.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, root.StatusCode);
+        Assert.Contains("Your Azure Function App is up and running", await root.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(404, (await Standalone("GET", "/")).Status);
+        using var admin = await host.Http.GetAsync("/admin/host/status");
+        Assert.Equal(HttpStatusCode.Unauthorized, admin.StatusCode);
+        Assert.Equal(404, (await Standalone("GET", "/admin/host/status")).Status);
+
+        // A body over the cap: the app's own 413 problem through either.
+        var huge = new ByteArrayContent(new byte[2 * 1024 * 1024]);
+        huge.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var tooLarge = await host.Http.PostAsync("/api/auth/login", huge);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+        Assert.Contains("\"code\":\"payload_too_large\"", await tooLarge.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
         // The host adds its server's name; the standalone server sends none.
         using var health = await host.Http.GetAsync("/api/health");
         Assert.Equal("Kestrel", health.Headers.Server.ToString());
