@@ -14,10 +14,11 @@ public static class AccountsServiceCollectionExtensions
             .Validate(o => o.Lifetime > TimeSpan.Zero, $"{SessionOptions.Section}:Lifetime must be positive.").ValidateOnStart();
         services.AddOptions<LoginThrottleOptions>().BindConfiguration(LoginThrottleOptions.Section)
             .Validate(o => o.FreeAttempts > 0 && o.AccountCeiling >= o.FreeAttempts && o.BaseDelay > TimeSpan.Zero && o.MaxDelay >= o.BaseDelay
-                    && o.ContentionRetryAfter > TimeSpan.Zero,
-                $"{LoginThrottleOptions.Section}: FreeAttempts > 0, AccountCeiling >= FreeAttempts, 0 < BaseDelay <= MaxDelay, ContentionRetryAfter > 0.").ValidateOnStart();
+                    && o.ContentionRetryAfter > TimeSpan.Zero && o.NetworkFailureLimit > 0 && o.NetworkFailureWindow > TimeSpan.Zero,
+                $"{LoginThrottleOptions.Section}: FreeAttempts > 0, AccountCeiling >= FreeAttempts, 0 < BaseDelay <= MaxDelay, ContentionRetryAfter, NetworkFailureLimit and NetworkFailureWindow > 0.").ValidateOnStart();
         services.AddSingleton<UserStore>();
         services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<NetworkFailureLimit>();
         services.AddSingleton<LoginService>();
         services.AddSingleton<PasswordChangeService>();
         return services;

@@ -76,6 +76,10 @@ public sealed class LoginThrottle(AuthTables tables, ExpiryIndex expiry, TimePro
         return new LoginAttempt(emailKey, network, networkFailures, account, wait);
     }
 
+    /// <summary>An attempt counted but then refused for another reason (never evaluated): its count is taken back.</summary>
+    public Task ReleaseAsync(LoginAttempt attempt, CancellationToken cancellationToken) =>
+        attempt.Wait is null ? UncountAsync(attempt.EmailKey, attempt.Network, cancellationToken) : Task.CompletedTask;
+
     /// <summary>Takes back one reservation (best effort: a conflicting write wins, and the count stays one higher).</summary>
     private async Task UncountAsync(string emailKey, string network, CancellationToken cancellationToken)
     {

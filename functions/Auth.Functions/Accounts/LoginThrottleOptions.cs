@@ -25,4 +25,13 @@ public sealed class LoginThrottleOptions
 
     /// <summary>How long a login told to retry because of contention on its counter waits (429 <c>Retry-After</c>).</summary>
     public TimeSpan ContentionRetryAfter { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Failed logins one client network may make across all accounts in <see cref="NetworkFailureWindow"/>,
+    /// counted in storage (so across instances): a spray of guesses over many accounts, which no
+    /// account's own count sees. Past it, that network's logins wait for the window to end.
+    /// </summary>
+    public int NetworkFailureLimit { get; set; } = 100;
+
+    public TimeSpan NetworkFailureWindow { get; set; } = TimeSpan.FromMinutes(15);
 }

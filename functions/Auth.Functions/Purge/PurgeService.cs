@@ -35,7 +35,8 @@ public sealed class PurgeService(
     UserStore users,
     TimeProvider clock,
     IOptions<LoginThrottleOptions> loginThrottle,
-    IOptions<AccountOptions> accounts)
+    IOptions<AccountOptions> accounts,
+    NetworkFailureLimit networkLimit)
 {
     /// <summary>Index rows handled together: one page of the index query (its deletes then fill whole transactions).</summary>
     private const int ChunkSize = 1000;
@@ -257,7 +258,9 @@ public sealed class PurgeService(
         }
 
         var entity = found.Value!;
-        var staleAt = LoginThrottle.IsCounterPartition(partition)
+        var staleAt = NetworkFailureLimit.IsPartition(partition)
+            ? networkLimit.WindowEnd(entity.GetDateTimeOffset(nameof(NetworkFailureEntity.WindowStart)).GetValueOrDefault())
+            : LoginThrottle.IsCounterPartition(partition)
             ? entity.GetDateTimeOffset(nameof(LoginThrottleEntity.LastFailure)).GetValueOrDefault() + loginThrottle.Value.ForgetAfter
             : EmailThrottle.IsEveryone(partition)
                 ? entity.GetDateTimeOffset(nameof(EmailThrottleEntity.WindowStart)).GetValueOrDefault() + EmailThrottle.GlobalWindow

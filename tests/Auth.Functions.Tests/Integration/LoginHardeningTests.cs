@@ -22,18 +22,19 @@ public sealed partial class LoginHardeningTests
     /// failure path go out together, so their order on the wire varies): what an observer could time.
     /// Table requests, and messages queued (the queue listener's polling is not the request's work).
     /// </summary>
-    private static async Task<List<string>> FailureWorkAsync(AuthApp app, string email)
+    /// <param name="network">Each path tries from a network of its own, so each finds its network's counts as the others find theirs.</param>
+    private static async Task<List<string>> FailureWorkAsync(AuthApp app, string email, string network)
     {
         await app.QuietAsync(); // No background email work may touch storage while the login is counted.
         var recorded = app.Storage.Record();
-        await (await app.Api().PostAsync("/api/auth/login", new { email, password = "not the password" }))
+        await (await app.Api().PostFromAsync(network, "/api/auth/login", new { email, password = "not the password" }))
             .ShouldBeProblem(HttpStatusCode.Unauthorized, "invalid_credentials");
         var prefix = app.TablePrefix;
         return recorded.Where(r => r.IsTable || r.Method == "POST").Select(r => !r.IsTable
                 ? $"{r.Method} queue {r.Path.TrimStart('/').Split('/')[1].Replace(app.QueuePrefix, "", StringComparison.Ordinal)}"
                 : r.IsBatch
                 ? $"{r.Method} batch of {string.Join("+", TableInBatch().Matches(r.Body).Select(m => m.Groups[1].Value.Replace(prefix, "", StringComparison.Ordinal)))}"
-                : $"{r.Method} {r.Path.TrimStart('/').Split('/')[^1].Split('(')[0].Replace(prefix, "", StringComparison.Ordinal)} {(r.IsPointOperation ? "point" : "query")}")
+                : $"{r.Method} {r.Path.TrimStart('/').Split('/')[^1].Split('(')[0].Replace(prefix, "", StringComparison.Ordinal)} {(r.IsPointOperation ? "point" : "table")}")
             .Order(StringComparer.Ordinal)
             .ToList();
     }
@@ -44,7 +45,7 @@ public sealed partial class LoginHardeningTests
     [Fact]
     public async Task AFailedLoginDoesTheSameStorageWorkWhetherTheAccountIsUnknownKnownOrUnverified()
     {
-        await using var app = await AuthApp.StartAsync(settings: new Dictionary<string, string?> { ["Accounts:RequireVerifiedEmail"] = "true" });
+        await using var app = await AuthApp.StartAsync(settings: BehindOneProxy(("Accounts:RequireVerifiedEmail", "true")));
         var api = app.Api();
         await api.RegisterAsync("unverified@example.com", Password);
         var verified = await api.RegisterAsync("known@example.com", Password);
@@ -55,9 +56,9 @@ public sealed partial class LoginHardeningTests
         // makes throttling engage (a login_throttled event, and its notification queued).
         foreach (var round in new[] { "first", "second", "third", "fourth", "fifth" })
         {
-            var unknown = await FailureWorkAsync(app, "nobody@example.com");
-            var known = await FailureWorkAsync(app, "known@example.com");
-            var unverified = await FailureWorkAsync(app, "unverified@example.com");
+            var unknown = await FailureWorkAsync(app, "nobody@example.com", "198.51.100.1");
+            var known = await FailureWorkAsync(app, "known@example.com", "198.51.101.1");
+            var unverified = await FailureWorkAsync(app, "unverified@example.com", "198.51.102.1");
 
             Assert.True(unknown.SequenceEqual(known), $"{round}: unknown [{string.Join(", ", unknown)}] vs known [{string.Join(", ", known)}]");
             Assert.True(unknown.SequenceEqual(unverified), $"{round}: unknown [{string.Join(", ", unknown)}] vs unverified [{string.Join(", ", unverified)}]");
@@ -248,6 +249,34 @@ public sealed partial class LoginHardeningTests
         clock.Advance(TimeSpan.FromSeconds(6));
         await (await LoginFrom(api, "203.0.113.9", "target@example.com", Password)).ShouldBe(HttpStatusCode.OK);
         Assert.Equal(0, await LoginTests.AccountFailures(app, "target@example.com"));
+    }
+
+    [Fact]
+    public async Task ANetworkSprayingGuessesOverManyAccountsIsStoppedAcrossAccounts()
+    {
+        var clock = AuthApp.NewClock();
+        await using var app = await AuthApp.StartAsync(clock, BehindOneProxy(("LoginThrottle:NetworkFailureLimit", "5")));
+        var api = app.Api();
+        await api.RegisterAsync("sprayed@example.com", Password);
+
+        // One guess each at five accounts (known or not): no account's own count comes near its limit.
+        for (var i = 0; i < 5; i++)
+        {
+            await (await LoginFrom(api, "198.51.100.7", $"victim{i}@example.com", "Winter2026!")).ShouldBeProblem(HttpStatusCode.Unauthorized, "invalid_credentials");
+        }
+
+        // The sixth account, from a neighbour in the same /24, right password or not: the network waits out its window.
+        var verifications = app.Hasher.Verifications;
+        var refused = await LoginFrom(api, "198.51.100.8", "sprayed@example.com", Password);
+        await refused.ShouldBeProblem(HttpStatusCode.TooManyRequests, "too_many_requests");
+        Assert.Equal(TimeSpan.FromMinutes(15), refused.Headers.RetryAfter?.Delta);
+        Assert.Equal(verifications, app.Hasher.Verifications); // refused before any hashing
+        Assert.Equal(0, await LoginTests.Failures(app, "sprayed@example.com", "198.51.100.0/24")); // and not held against that account
+
+        // Another network is not affected, and the window ends.
+        await (await LoginFrom(api, "203.0.113.9", "sprayed@example.com", Password)).ShouldBe(HttpStatusCode.OK);
+        clock.Advance(TimeSpan.FromMinutes(15));
+        await (await LoginFrom(api, "198.51.100.7", "sprayed@example.com", Password)).ShouldBe(HttpStatusCode.OK);
     }
 
     [Fact]
