@@ -45,7 +45,19 @@ public sealed class LoginService(
         }
 
         // An unknown email, and a stored hash that is corrupt, verify against the dummy: one hash each.
-        var verification = await passwords.VerifyAsync(user?.PasswordHash, password, cancellationToken);
+        PasswordVerification verification;
+        try
+        {
+            verification = await passwords.VerifyAsync(user?.PasswordHash, password, cancellationToken);
+        }
+        catch (HashingBusyException)
+        {
+            // Told to retry (429) without being evaluated: the attempt is not a failure, and its
+            // reservation, indexed by nothing yet, must not stay behind.
+            await throttle.ReleaseAsync(attempt, cancellationToken);
+            throw;
+        }
+
         if (user is null || verification == PasswordVerification.Failed)
         {
             // Counted already, before the check. From here every email takes the same writes, account or

@@ -90,6 +90,14 @@ public sealed class LoginThrottle(AuthTables tables, ExpiryIndex expiry, TimePro
 
         try
         {
+            if (entity.Failures == 1)
+            {
+                // The reservation made the row, and nothing indexed it for the purge: it goes, so that
+                // refused attempts on many emails leave nothing behind.
+                await tables.Throttles.DeleteEntityAsync(entity.PartitionKey, entity.RowKey, entity.ETag, cancellationToken);
+                return;
+            }
+
             entity.Failures--;
             await tables.Throttles.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
         }

@@ -272,6 +272,9 @@ public sealed partial class LoginHardeningTests
         Assert.Equal(TimeSpan.FromMinutes(15), refused.Headers.RetryAfter?.Delta);
         Assert.Equal(verifications, app.Hasher.Verifications); // refused before any hashing
         Assert.Equal(0, await LoginTests.Failures(app, "sprayed@example.com", "198.51.100.0/24")); // and not held against that account
+        var partition = Auth.Functions.Accounts.LoginThrottle.PartitionFor(Auth.Functions.Users.EmailAddress.KeyOf("sprayed@example.com"));
+        Assert.False((await app.Tables.Throttles.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>(
+            partition, Auth.Functions.Accounts.LoginThrottle.NetworkRow("198.51.100.0/24"))).HasValue); // nor left a row behind
 
         // Another network is not affected, and the window ends.
         await (await LoginFrom(api, "203.0.113.9", "sprayed@example.com", Password)).ShouldBe(HttpStatusCode.OK);

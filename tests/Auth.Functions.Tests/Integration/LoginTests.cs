@@ -340,6 +340,11 @@ public sealed class LoginTests
 
         // Refused by the hasher's bound (logged as a saturated resource), not by any throttle.
         Assert.Equal(11, app.Logs.Lines.Count(l => l.EventId == 501));
+        // Never evaluated, so never failures: their counters are gone, not left behind unindexed.
+        for (var i = 1; i < 12; i++)
+        {
+            Assert.Equal(0, await Failures(app, $"burst{i}@example.com"));
+        }
     }
 
     [Fact]
