@@ -122,7 +122,7 @@ public sealed class AccountFunctions(
             EmailVerified = false,
         };
 
-        if (await users.CreateAsync(user, email.Key, now + accounts.Value.UnverifiedAccountLifetime, cancellationToken) == CreateUserOutcome.EmailTaken)
+        if (await users.CreateAsync(user, email.Key, EraseIfUnverifiedAt(now), cancellationToken) == CreateUserOutcome.EmailTaken)
         {
             AuthEvents.RegisterEmailTaken(logger);
             return Problems.EmailTaken();
@@ -141,6 +141,13 @@ public sealed class AccountFunctions(
 
         return TypedResults.Created(Routes.PathOf(Routes.Me), new UserResponse(user.ToDto()));
     }
+
+    /// <summary>
+    /// While verification is required, an account never verified is erased after its lifetime (its
+    /// address is freed); while it is not, unverified accounts are full accounts and are kept.
+    /// </summary>
+    private DateTimeOffset? EraseIfUnverifiedAt(DateTimeOffset created) =>
+        accounts.Value.RequireVerifiedEmail ? created + accounts.Value.UnverifiedAccountLifetime : null;
 
     private async Task<IResult> LoginAsync(HttpRequest request, CancellationToken cancellationToken)
     {

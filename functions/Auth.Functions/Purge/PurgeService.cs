@@ -119,11 +119,6 @@ public sealed class PurgeService(
     private async Task<object> HandleAsync(ExpiryEntity index, DateTimeOffset now, Counts counts, CancellationToken cancellationToken)
     {
         var (kind, partition, row) = ExpiryIndex.Parse(index.RowKey);
-        if (kind == ExpiryKind.UnverifiedAccount)
-        {
-            return await UnverifiedAccountDueAsync(index, partition, now, counts, cancellationToken);
-        }
-
         if (kind == ExpiryKind.Events)
         {
             // Indexed at the instant the day's events fall out of retention: all of them go, then the index row.
@@ -139,6 +134,7 @@ public sealed class PurgeService(
             ExpiryKind.Token or ExpiryKind.Session or ExpiryKind.ApiKey => await TokenDueAsync(partition, row, now, counts, cancellationToken),
             ExpiryKind.Reset or ExpiryKind.Verification => await LinkDueAsync(kind, partition, row, now, counts, cancellationToken),
             ExpiryKind.EmailIndex => await EmailIndexDueAsync(partition, now, counts, cancellationToken),
+            ExpiryKind.UnverifiedAccount => await UnverifiedAccountDueAsync(partition, now, counts, cancellationToken),
             _ => await ThrottleDueAsync(partition, row, now, counts, cancellationToken),
         };
         if (delete is not null)
@@ -216,37 +212,30 @@ public sealed class PurgeService(
 
     /// <summary>
     /// An account still unverified at its deadline is erased, which frees its address; a verified one is
-    /// left alone, and so is every account while verification is not required (an app that lets
-    /// unverified accounts in must not lose them). True when the index row can go (false: not due yet,
-    /// indexed where it falls due).
+    /// left alone. The erasure is several writes (<see cref="UserStore.TryEraseUnverifiedAsync"/>), so it
+    /// is done here rather than batched. An account that changed meanwhile is looked at again next run.
+    /// Once verification is no longer required, unverified accounts are full accounts and are kept.
     /// </summary>
-    private async Task<bool> UnverifiedAccountDueAsync(ExpiryEntity index, string userId, DateTimeOffset now, Counts counts, CancellationToken cancellationToken)
+    private async Task<(DateTimeOffset?, PendingDelete?)> UnverifiedAccountDueAsync(string userId, DateTimeOffset now, Counts counts, CancellationToken cancellationToken)
     {
         if (!accounts.Value.RequireVerifiedEmail || await users.GetAsync(userId, cancellationToken) is not { IsEmailVerified: false } user)
         {
-            return true;
+            return (null, null);
         }
 
         var due = user.Created + accounts.Value.UnverifiedAccountLifetime;
         if (due > now)
         {
-            Interlocked.Increment(ref counts.Deferred);
-            if (ExpiryIndex.BucketOf(due) == index.PartitionKey)
-            {
-                return false;
-            }
-
-            await expiry.AddAsync(due, ExpiryKind.UnverifiedAccount, userId, "", cancellationToken);
-            return true;
+            return (due, null);
         }
 
         if (await users.TryEraseUnverifiedAsync(user, cancellationToken))
         {
             Interlocked.Increment(ref counts.Unverified);
-            return true;
+            return (null, null);
         }
 
-        return false; // Changed meanwhile (verified, most likely): looked at again on the next run.
+        return (now, null);
     }
 
     private async Task<(DateTimeOffset?, PendingDelete?)> ThrottleDueAsync(string partition, string row, DateTimeOffset now, Counts counts, CancellationToken cancellationToken)

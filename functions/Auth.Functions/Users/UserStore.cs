@@ -67,15 +67,17 @@ public sealed class UserStore(AuthTables tables, ExpiryIndex expiry, SecurityEve
     /// insert succeeds. The user row follows; a crash in between leaves only an index row pointing at
     /// nothing, which grants no access and is reclaimed (here, or by the purge).
     /// </summary>
-    /// <param name="eraseIfUnverifiedAt">When the purge erases the account if its address is still unverified then.</param>
-    public async Task<CreateUserOutcome> CreateAsync(UserEntity user, string emailKey, DateTimeOffset eraseIfUnverifiedAt, CancellationToken cancellationToken)
+    /// <param name="eraseIfUnverifiedAt">When the purge erases the account if its address is still unverified then (null: never).</param>
+    public async Task<CreateUserOutcome> CreateAsync(UserEntity user, string emailKey, DateTimeOffset? eraseIfUnverifiedAt, CancellationToken cancellationToken)
     {
         var index = new EmailIndexEntity { PartitionKey = emailKey, RowKey = "", UserId = user.PartitionKey, Created = user.Created };
         // Lets the purge find this index row if the user row below never gets written, and the account
         // if its address is never verified.
         await Task.WhenAll(
             expiry.AddAsync(user.Created + OrphanAge, ExpiryKind.EmailIndex, emailKey, "", cancellationToken),
-            expiry.AddAsync(eraseIfUnverifiedAt, ExpiryKind.UnverifiedAccount, user.PartitionKey, "", cancellationToken));
+            eraseIfUnverifiedAt is { } erase
+                ? expiry.AddAsync(erase, ExpiryKind.UnverifiedAccount, user.PartitionKey, "", cancellationToken)
+                : Task.CompletedTask);
         for (var attempt = 0; ; attempt++)
         {
             try

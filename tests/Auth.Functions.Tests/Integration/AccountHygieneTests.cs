@@ -67,15 +67,38 @@ public sealed class AccountHygieneTests
     public async Task WhileVerificationIsNotRequiredNoAccountIsErased()
     {
         var clock = AuthApp.NewClock();
-        await using var app = await AuthApp.StartAsync(clock, new Dictionary<string, string?> { ["Accounts:RequireVerifiedEmail"] = "false" });
-        var user = await app.Api().RegisterAsync("relaxed@corp.example", Password);
-        await app.QuietAsync();
+        // Registered while verification was required (so indexed for erasure), then verification turned off.
+        await using var strict = await AuthApp.StartAsync(clock, new Dictionary<string, string?> { ["Accounts:RequireVerifiedEmail"] = "true" });
+        var user = await strict.Api().RegisterAsync("relaxed@corp.example", Password);
+        await strict.QuietAsync();
+        await using var app = await AuthApp.StartAsync(clock, new Dictionary<string, string?>
+        {
+            ["Accounts:RequireVerifiedEmail"] = "false",
+            ["Storage:TablePrefix"] = strict.TablePrefix,
+        });
+        var indexed = new List<string>();
+        await foreach (var row in app.Tables.Expiry.QueryAsync<Azure.Data.Tables.TableEntity>())
+        {
+            indexed.Add(row.RowKey);
+        }
+
+        Assert.Contains(indexed, r => r.StartsWith("unv_", StringComparison.Ordinal));
 
         clock.Advance(TimeSpan.FromDays(30));
         Assert.Equal(0, (await PurgeAsync(app)).UnverifiedAccounts);
 
         Assert.False((await app.UserAsync((string)user["id"]!)).IsEmailVerified);
         await app.Api().LoginAsync("relaxed@corp.example", Password);
+
+        // Registered while it is off: not even indexed.
+        await app.Api().RegisterAsync("never-indexed@corp.example", Password);
+        var rows = 0;
+        await foreach (var row in app.Tables.Expiry.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.RowKey.CompareTo("unv_") >= 0 && e.RowKey.CompareTo("unv`") < 0))
+        {
+            rows++;
+        }
+
+        Assert.Equal(0, rows); // the purge dropped the first one's row; the second one never had one
     }
 
     [Fact]
