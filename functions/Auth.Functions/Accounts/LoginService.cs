@@ -12,7 +12,6 @@ public sealed class LoginService(
     TokenStore tokens,
     PasswordService passwords,
     LoginThrottle throttle,
-    NetworkFailureLimit networkLimit,
     SecurityEvents events,
     IOptions<SessionOptions> sessions,
     IOptions<AccountOptions> accounts,
@@ -26,20 +25,12 @@ public sealed class LoginService(
         // The attempt is counted, and the user row read, at the same time: both finish before any hashing.
         // The session is stamped with this row's generation: a reset or revocation that lands after
         // this read, while the password is being checked, kills the session it is about to mint.
-        // The network's failures across all accounts are read in the same round trip.
         var counting = throttle.TryBeginAsync(emailKey, network, cancellationToken);
         var reading = users.FindByEmailEvenlyAsync(emailKey, cancellationToken);
-        var spraying = networkLimit.CheckAsync(network, cancellationToken);
-        await Task.WhenAll(counting, reading, spraying);
-        var (attempt, user, spray) = (await counting, await reading, await spraying);
-        if ((attempt.Wait ?? spray.Wait) is { } wait)
+        await Task.WhenAll(counting, reading);
+        var (attempt, user) = (await counting, await reading);
+        if (attempt.Wait is { } wait)
         {
-            if (attempt.Wait is null)
-            {
-                // Counted for the account's network already, but not evaluated: not a failure of that account.
-                await throttle.ReleaseAsync(attempt, cancellationToken);
-            }
-
             AuthEvents.LoginThrottled(logger, AuthEvents.UnknownUser, Math.Ceiling(wait.TotalSeconds));
             return new LoginOutcome.Throttled(wait);
         }
@@ -64,7 +55,6 @@ public sealed class LoginService(
             // not: the counters, and an event in the account's log or on a decoy row.
             await Task.WhenAll(
                 throttle.RecordFailureAsync(attempt, cancellationToken),
-                networkLimit.RecordAsync(network, spray, cancellationToken),
                 events.RecordLoginFailureAsync(user?.PartitionKey, emailKey, throttle.Engages(attempt), cancellationToken));
             AuthEvents.LoginFailed(logger, user?.PartitionKey ?? AuthEvents.UnknownUser, attempt.NetworkFailures);
             return new LoginOutcome.InvalidCredentials();

@@ -16,11 +16,12 @@ namespace Auth.Functions.Accounts;
 /// <item>per account: the failures that were within some network's free attempts, from every network.
 /// At <see cref="LoginThrottleOptions.AccountCeiling"/> the account backs off for everyone; reaching it
 /// takes many networks, never one.</item>
+/// <item>per client network across all accounts (<see cref="NetworkFailureLimit"/>): a spray over many accounts.</item>
 /// </list>
 /// Contention on a counter (many logins of one account at once) ends in a 429 after a few tries, never
 /// in an exhausted storage budget: waiting out a conflict is not storage time.
 /// </summary>
-public sealed class LoginThrottle(AuthTables tables, ExpiryIndex expiry, TimeProvider clock, IOptions<LoginThrottleOptions> options)
+public sealed class LoginThrottle(AuthTables tables, ExpiryIndex expiry, NetworkFailureLimit acrossAccounts, TimeProvider clock, IOptions<LoginThrottleOptions> options)
 {
     private const int MaxConflicts = 8;
     private const string PartitionPrefix = "login-";
@@ -42,15 +43,17 @@ public sealed class LoginThrottle(AuthTables tables, ExpiryIndex expiry, TimePro
 
     /// <summary>
     /// Reserves one attempt for this email from this network: counted as a failure now, cleared by
-    /// <see cref="ResetAsync"/> on success. The account's count is read in the same round trip. Refused
-    /// (with the wait) while either count calls for back-off, or when the network's counter stays contended.
+    /// <see cref="ResetAsync"/> on success. The account's count and the network's across accounts are read
+    /// in the same round trip. Refused (with the wait) while any count calls for back-off, or when the
+    /// network's counter stays contended.
     /// </summary>
     public async Task<LoginAttempt> TryBeginAsync(string emailKey, string network, CancellationToken cancellationToken)
     {
         var reading = GetAsync(PartitionFor(emailKey), AccountRow, cancellationToken);
         var reserving = ReserveAsync(emailKey, network, cancellationToken);
-        await Task.WhenAll(reading, reserving);
-        var (account, (networkFailures, networkWait)) = (await reading, await reserving);
+        var spraying = acrossAccounts.CheckAsync(network, cancellationToken);
+        await Task.WhenAll(reading, reserving, spraying);
+        var (account, (networkFailures, networkWait), spray) = (await reading, await reserving, await spraying);
         var now = clock.GetUtcNow();
         if (account is not null && IsForgotten(account, now))
         {
@@ -61,22 +64,18 @@ public sealed class LoginThrottle(AuthTables tables, ExpiryIndex expiry, TimePro
             && account.LastFailure + Backoff(failures - _options.AccountCeiling) - now is var left && left > TimeSpan.Zero
             ? left
             : (TimeSpan?)null;
-        if (accountWait is not null && networkWait is null)
+        if ((accountWait ?? spray.Wait) is not null && networkWait is null)
         {
-            // Counted on the network in the same round trip that read the account, but never evaluated:
-            // uncounted again, so waiting out the account's back-off costs the network nothing.
+            // Counted on the network in the same round trip that read the other counts, but never
+            // evaluated: uncounted again, so waiting out another count's back-off costs nothing here.
             await UncountAsync(emailKey, network, cancellationToken);
         }
 
-        var wait = (networkWait, accountWait) switch
-        {
-            ({ } a, { } b) => a > b ? a : b,
-            var (a, b) => a ?? b,
-        };
-        return new LoginAttempt(emailKey, network, networkFailures, account, wait);
+        TimeSpan?[] waits = [networkWait, accountWait, spray.Wait];
+        return new LoginAttempt(emailKey, network, networkFailures, account, spray, waits.Max());
     }
 
-    /// <summary>An attempt counted but then refused for another reason (never evaluated): its count is taken back.</summary>
+    /// <summary>An attempt allowed to go on but then refused for another reason (never evaluated): its count is taken back.</summary>
     public Task ReleaseAsync(LoginAttempt attempt, CancellationToken cancellationToken) =>
         attempt.Wait is null ? UncountAsync(attempt.EmailKey, attempt.Network, cancellationToken) : Task.CompletedTask;
 
@@ -174,20 +173,17 @@ public sealed class LoginThrottle(AuthTables tables, ExpiryIndex expiry, TimePro
         var partition = PartitionFor(attempt.EmailKey);
         var countsForAccount = CountsForAccount(attempt);
         var rows = countsForAccount ? new[] { NetworkRow(attempt.Network), AccountRow } : [NetworkRow(attempt.Network)];
-        var indexing = expiry.AddAsync(clock.GetUtcNow() + _options.ForgetAfter, ExpiryKind.Throttle, partition, rows, cancellationToken);
-        if (countsForAccount)
-        {
-            await IncrementAccountAsync(attempt, cancellationToken);
-        }
-
-        await indexing;
+        await Task.WhenAll(
+            expiry.AddAsync(clock.GetUtcNow() + _options.ForgetAfter, ExpiryKind.Throttle, partition, rows, cancellationToken),
+            acrossAccounts.RecordAsync(attempt.Network, attempt.AcrossAccounts, cancellationToken),
+            countsForAccount ? IncrementAccountAsync(attempt, cancellationToken) : Task.CompletedTask);
     }
 
     /// <summary>A proof of the account (a completed reset) clears its count and that of the network it came from.</summary>
     public Task ClearAsync(string emailKey, string network, CancellationToken cancellationToken) =>
         Task.WhenAll(DeleteAsync(PartitionFor(emailKey), AccountRow, cancellationToken), DeleteAsync(PartitionFor(emailKey), NetworkRow(network), cancellationToken));
 
-    private async Task<int> IncrementAccountAsync(LoginAttempt attempt, CancellationToken cancellationToken)
+    private async Task IncrementAccountAsync(LoginAttempt attempt, CancellationToken cancellationToken)
     {
         var partition = PartitionFor(attempt.EmailKey);
         var entity = attempt.Account;
@@ -208,7 +204,7 @@ public sealed class LoginThrottle(AuthTables tables, ExpiryIndex expiry, TimePro
                     await tables.Throttles.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
                 }
 
-                return entity.Failures;
+                return;
             }
             catch (RequestFailedException e) when (conflicts < MaxConflicts
                 && (StorageErrors.IsConflict(e) || StorageErrors.IsPreconditionFailed(e) || StorageErrors.IsNotFound(e)))
@@ -220,7 +216,7 @@ public sealed class LoginThrottle(AuthTables tables, ExpiryIndex expiry, TimePro
             catch (RequestFailedException e) when (StorageErrors.IsConflict(e) || StorageErrors.IsPreconditionFailed(e) || StorageErrors.IsNotFound(e))
             {
                 // Lost to a crowd of failures that counted themselves: the account is well on its way.
-                return attempt.AccountFailures;
+                return;
             }
         }
     }

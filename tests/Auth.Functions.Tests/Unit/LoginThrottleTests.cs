@@ -6,7 +6,7 @@ namespace Auth.Functions.Tests.Unit;
 
 public sealed class LoginThrottleTests
 {
-    private static LoginThrottle Throttle() => new(null!, null!, new FakeTimeProvider(), Options.Create(new LoginThrottleOptions()));
+    private static LoginThrottle Throttle() => new(null!, null!, null!, new FakeTimeProvider(), Options.Create(new LoginThrottleOptions()));
 
     [Fact]
     public void TheFirstFiveFailuresCostNothing()
