@@ -13,26 +13,27 @@ public static class ClientNetwork
     public const string Unknown = "unknown";
 
     /// <summary>"203.0.113.7" to "203.0.113.0/24", "2001:db8::1" to "2001:db8::/64", anything else to <see cref="Unknown"/>.</summary>
-    public static string Of(string? ip)
-    {
-        if (RateLimits.ParseAddress(ip) is not { } address)
-        {
-            return Unknown;
-        }
+    public static string Of(string? ip) => RateLimits.ParseAddress(ip) is { } address ? Block(address, ipv4PrefixLength: 24) : Unknown;
 
+    /// <summary>
+    /// The block an address belongs to, as "address/length": IPv4 by <paramref name="ipv4PrefixLength"/>
+    /// bits, IPv6 always by /64 (one host usually holds a whole /64). IPv4-mapped IPv6 counts as IPv4.
+    /// </summary>
+    public static string Block(IPAddress address, int ipv4PrefixLength)
+    {
         if (address.IsIPv4MappedToIPv6)
         {
             address = address.MapToIPv4();
         }
 
         var bytes = address.GetAddressBytes();
-        if (address.AddressFamily == AddressFamily.InterNetwork)
+        var bits = address.AddressFamily == AddressFamily.InterNetwork ? ipv4PrefixLength : 64;
+        for (var i = 0; i < bytes.Length; i++)
         {
-            bytes[3] = 0;
-            return new IPAddress(bytes) + "/24";
+            var kept = Math.Clamp(bits - i * 8, 0, 8);
+            bytes[i] &= (byte)(0xFF << (8 - kept));
         }
 
-        Array.Clear(bytes, 8, 8);
-        return new IPAddress(bytes) + "/64";
+        return $"{new IPAddress(bytes)}/{bits}";
     }
 }

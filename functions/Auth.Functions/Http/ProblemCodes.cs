@@ -24,14 +24,6 @@ public static class ProblemCodes
     public const string StorageUnavailable = "storage_unavailable";
     public const string InternalError = "internal_error";
 
-    /// <summary>Every code, for checks that a document or an answer names only these.</summary>
-    public static IReadOnlyList<string> All { get; } =
-    [
-        MalformedJson, ValidationFailed, InvalidCredentials, Unauthorized, NotFound, ResetTokenNotFound, ResetTokenExpired,
-        VerificationTokenNotFound, VerificationTokenExpired, EmailNotVerified, EmailTaken, MethodNotAllowed, PayloadTooLarge,
-        UnsupportedMediaType, TooManyRequests, StorageUnavailable, InternalError,
-    ];
-
     public static int StatusOf(string code) => code switch
     {
         MalformedJson => 400,

@@ -50,7 +50,7 @@ public static class RateLimits
     public const string ResendVerification = "resend-verification";
 
     /// <summary>Where addresses that cannot be parsed share one bucket: junk never makes new partitions.</summary>
-    public const string UnparsableBucket = "unparsable";
+    public const string UnparsableBucket = ClientNetwork.Unknown;
 
     public static IServiceCollection AddRateLimits(this IServiceCollection services)
     {
@@ -93,7 +93,7 @@ public static class RateLimits
     }
 
     /// <summary>"203.0.113.7", "203.0.113.7:51234", "2001:db8::1", "[2001:db8::1]:443" to a bucket name.</summary>
-    public static string Bucket(string entry) => ParseAddress(entry) is { } address ? Bucket(address) : UnparsableBucket;
+    public static string Bucket(string entry) => ParseAddress(entry) is { } address ? ClientNetwork.Block(address, ipv4PrefixLength: 32) : UnparsableBucket;
 
     /// <summary>The address of an <c>X-Forwarded-For</c> entry or a remote address, with or without a port; null for junk.</summary>
     public static IPAddress? ParseAddress(string? entry)
@@ -110,23 +110,6 @@ public static class RateLimits
         }
 
         return IPAddress.TryParse(host, out var address) ? address : null;
-    }
-
-    private static string Bucket(IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
-        {
-            return address.ToString();
-        }
-
-        var bytes = address.GetAddressBytes();
-        Array.Clear(bytes, 8, 8);
-        return new IPAddress(bytes) + "/64";
     }
 }
 

@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace Auth.Functions.Http;
 
 /// <summary>
@@ -9,7 +7,6 @@ namespace Auth.Functions.Http;
 /// </summary>
 public static class SecureScheme
 {
-    public static bool IsAllowed(Uri uri) =>
-        uri.Scheme == Uri.UriSchemeHttps
-        || (uri.Scheme == Uri.UriSchemeHttp && (uri.IsLoopback || uri.Host == "localhost" || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip))));
+    /// <remarks><see cref="Uri.IsLoopback"/> covers <c>localhost</c>, 127.0.0.0/8 and [::1].</remarks>
+    public static bool IsAllowed(Uri uri) => uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback);
 }

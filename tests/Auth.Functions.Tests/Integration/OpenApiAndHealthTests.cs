@@ -106,6 +106,9 @@ public sealed class OpenApiAndHealthTests
             }
         }
 
+        // Every code the app has (its constants).
+        var known = typeof(Auth.Functions.Http.ProblemCodes).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).ToHashSet();
         var errors = 0;
         foreach (var (path, item) in document["paths"]!.AsObject())
         {
@@ -122,7 +125,7 @@ public sealed class OpenApiAndHealthTests
                     Assert.Contains(codes, c => c.Required);
                     var narrowed = codes.Single(c => c.Code["enum"] is not null).Code["enum"]!.AsArray().Select(c => (string)c!).ToList();
                     Assert.True(narrowed.Count > 0, where);
-                    Assert.All(narrowed, c => Assert.Contains(c, Auth.Functions.Http.ProblemCodes.All));
+                    Assert.All(narrowed, c => Assert.Contains(c, known));
                     errors++;
                 }
             }
