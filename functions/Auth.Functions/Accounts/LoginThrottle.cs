@@ -38,9 +38,6 @@ public sealed class LoginThrottle(AuthTables tables, ExpiryIndex expiry, Network
     /// <summary>True for the partition of a failed-login counter (the purge tells counters apart by it).</summary>
     public static bool IsCounterPartition(string partition) => partition.StartsWith(PartitionPrefix, StringComparison.Ordinal);
 
-    /// <summary>Failures before back-off: the failure that reaches it makes throttling engage.</summary>
-    public int FreeAttempts => _options.FreeAttempts;
-
     /// <summary>
     /// Reserves one attempt for this email from this network: counted as a failure now, cleared by
     /// <see cref="ResetAsync"/> on success. The account's count and the network's across accounts are read
