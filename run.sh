@@ -43,6 +43,8 @@ export AzureWebJobsStorage="${AzureWebJobsStorage:-UseDevelopmentStorage=true}"
 export Email__Provider="${Email__Provider:-pickup}"
 export Email__PickupDirectory="${Email__PickupDirectory:-$data/mail}"
 export PublicBaseUrl="${PublicBaseUrl:-http://localhost:7071}"
+# The key that encrypts second-factor secrets at rest: made on first start, kept with the data.
+export SecretKeys__File="${SecretKeys__File:-$data/secret-keys}"
 echo "Mail is written to $Email__PickupDirectory (one .eml file per email)."
 echo "Serving on ${ASPNETCORE_URLS:-http://localhost:7071} -- Ctrl-C to stop."
 

@@ -41,6 +41,7 @@ internal sealed class BenchServer : IAsyncDisposable
             // Benchmark users log in straight after registering, with no inbox to verify from.
             ["Accounts__RequireVerifiedEmail"] = "false",
             ["Email__PickupDirectory"] = Path.Combine(Path.GetTempPath(), prefix),
+            ["SecretKeys__File"] = Path.Combine(Path.GetTempPath(), prefix, "secret-keys"),
             ["RateLimits__RegisterPerMinute"] = "100000",
             ["RateLimits__LoginPerMinute"] = "100000",
             // The timing comparison fails hundreds of logins from this one address on purpose.

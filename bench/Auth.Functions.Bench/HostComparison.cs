@@ -73,6 +73,7 @@ public static class HostComparison
             ["Accounts__RequireVerifiedEmail"] = "false",
             ["RateLimits__LoginPerMinute"] = "100000",
             ["Email__PickupDirectory"] = Path.Combine(Path.GetTempPath(), prefix),
+            ["SecretKeys__File"] = Path.Combine(Path.GetTempPath(), prefix, "secret-keys"),
             ["Logging__LogLevel__Default"] = "Warning",
         }, workingDirectory: dir);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };

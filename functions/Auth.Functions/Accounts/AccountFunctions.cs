@@ -40,14 +40,14 @@ public sealed class AccountFunctions(
     [EndpointSummary("Log in with email and password; returns a 24-hour session key.")]
     [JsonRequest(typeof(LoginRequest))]
     [Response(StatusCodes.Status200OK, typeof(LoginResponse))]
-    [ProblemResponses(ProblemCodes.ValidationFailed, ProblemCodes.InvalidCredentials, ProblemCodes.EmailNotVerified, ProblemCodes.TooManyRequests)]
+    [ProblemResponses(ProblemCodes.ValidationFailed, ProblemCodes.InvalidCredentials, ProblemCodes.EmailNotVerified, ProblemCodes.MfaRequired, ProblemCodes.TooManyRequests)]
     public Task<IResult> Login([HttpTrigger(AuthorizationLevel.Anonymous, "post", "options", Route = Routes.Login)] HttpRequest request) =>
         api.RunAsync(request, LoginPolicy, LoginAsync);
 
     [Function(nameof(LoginBasic))]
     [EndpointSummary("Log in with Authorization: Basic base64(email:password).")]
     [Response(StatusCodes.Status200OK, typeof(LoginResponse))]
-    [ProblemResponses(ProblemCodes.InvalidCredentials, ProblemCodes.EmailNotVerified, ProblemCodes.TooManyRequests)]
+    [ProblemResponses(ProblemCodes.InvalidCredentials, ProblemCodes.EmailNotVerified, ProblemCodes.MfaRequired, ProblemCodes.TooManyRequests)]
     public Task<IResult> LoginBasic([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Login)] HttpRequest request) =>
         api.RunAsync(request, LoginBasicPolicy, LoginBasicAsync);
 
@@ -175,7 +175,8 @@ public sealed class AccountFunctions(
             return Problems.Validation(errors);
         }
 
-        return ToResult(await login.LoginAsync(email!, input.Password!, ClientNetwork.Of(ClientInfo.Current?.Ip), cancellationToken), challenge: null);
+        var totpCode = string.IsNullOrWhiteSpace(input.TotpCode) ? null : input.TotpCode;
+        return ToResult(await login.LoginAsync(email!, input.Password!, totpCode, ClientNetwork.Of(ClientInfo.Current?.Ip), cancellationToken), challenge: null);
     }
 
     private async Task<IResult> LoginBasicAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -188,7 +189,7 @@ public sealed class AccountFunctions(
             return Problems.Unauthorized(Problems.BasicChallenge);
         }
 
-        return ToResult(await login.LoginAsync(email, password, ClientNetwork.Of(ClientInfo.Current?.Ip), cancellationToken), Problems.BasicChallenge);
+        return ToResult(await login.LoginAsync(email, password, totpCode: null, ClientNetwork.Of(ClientInfo.Current?.Ip), cancellationToken), Problems.BasicChallenge);
     }
 
     /// <summary>The user row was read with the key, in the same round trip: no second read.</summary>
@@ -207,6 +208,7 @@ public sealed class AccountFunctions(
         LoginOutcome.Success s => TypedResults.Ok(new LoginResponse(s.User.ToDto(), s.Token.ToDto(s.Key))),
         LoginOutcome.Throttled t => Problems.TooManyRequests(t.RetryAfter),
         LoginOutcome.EmailNotVerified => Problems.EmailNotVerified(),
+        LoginOutcome.MfaRequired m => Problems.MfaRequired(m.Ticket, m.Expires, challenge),
         _ => Problems.InvalidCredentials(challenge),
     };
 }

@@ -15,4 +15,11 @@ namespace Auth.Functions.Accounts;
 [JsonSerializable(typeof(MeResponse))]
 [JsonSerializable(typeof(ChangePasswordRequest))]
 [JsonSerializable(typeof(SecurityEventListResponse))]
+[JsonSerializable(typeof(BeginTotpRequest))]
+[JsonSerializable(typeof(TotpEnrolmentResponse))]
+[JsonSerializable(typeof(ConfirmTotpRequest))]
+[JsonSerializable(typeof(RecoveryCodesResponse))]
+[JsonSerializable(typeof(DisableTotpRequest))]
+[JsonSerializable(typeof(RegenerateRecoveryCodesRequest))]
+[JsonSerializable(typeof(LoginMfaRequest))]
 public sealed partial class AccountsJsonContext : JsonSerializerContext;

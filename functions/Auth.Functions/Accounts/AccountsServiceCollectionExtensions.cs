@@ -21,6 +21,7 @@ public static class AccountsServiceCollectionExtensions
         services.AddSingleton<NetworkFailureLimit>();
         services.AddSingleton<LoginService>();
         services.AddSingleton<PasswordChangeService>();
+        services.AddSingleton<MfaSettingsService>();
         return services;
     }
 }

@@ -12,4 +12,10 @@ public abstract record LoginOutcome
 
     /// <summary>The password was right, but the address is not verified yet and verification is required.</summary>
     public sealed record EmailNotVerified : LoginOutcome;
+
+    /// <summary>The password was right and a second factor is due: the ticket to send the code with.</summary>
+    public sealed record MfaRequired(string Ticket, DateTimeOffset Expires) : LoginOutcome;
+
+    /// <summary>A wrong, reused or expired code, or a ticket that is unknown, spent, expired, revoked or out of tries.</summary>
+    public sealed record InvalidMfaCode : LoginOutcome;
 }

@@ -176,6 +176,27 @@ public sealed class LoginThrottle(AuthTables tables, ExpiryIndex expiry, Network
             countsForAccount ? IncrementAccountAsync(attempt, cancellationToken) : Task.CompletedTask);
     }
 
+    /// <summary>
+    /// The password was right but a second factor is still due: the attempt stays counted on its network
+    /// (indexed for the purge, as a failure is) until the factor is proven, which clears it
+    /// (<see cref="ClearAsync"/>). So a password alone never wipes the wrong codes counted before it.
+    /// </summary>
+    public Task HoldAsync(LoginAttempt attempt, CancellationToken cancellationToken) =>
+        expiry.AddAsync(clock.GetUtcNow() + _options.ForgetAfter, ExpiryKind.Throttle, PartitionFor(attempt.EmailKey), NetworkRow(attempt.Network), cancellationToken);
+
+    /// <summary>
+    /// A wrong second-factor code, counted as a wrong password is (for the network, the account and the
+    /// network across accounts) so that guessing codes backs off like guessing passwords.
+    /// </summary>
+    public async Task CountFailureAsync(string emailKey, string network, CancellationToken cancellationToken)
+    {
+        var attempt = await TryBeginAsync(emailKey, network, cancellationToken);
+        if (attempt.Wait is null)
+        {
+            await RecordFailureAsync(attempt, cancellationToken);
+        }
+    }
+
     /// <summary>A proof of the account (a completed reset) clears its count and that of the network it came from.</summary>
     public Task ClearAsync(string emailKey, string network, CancellationToken cancellationToken) =>
         Task.WhenAll(DeleteAsync(PartitionFor(emailKey), AccountRow, cancellationToken), DeleteAsync(PartitionFor(emailKey), NetworkRow(network), cancellationToken));

@@ -6,5 +6,5 @@ namespace Auth.Functions.Accounts;
 public static class Mapping
 {
     public static UserDto ToDto(this UserEntity user) =>
-        new(user.PartitionKey, user.Email, user.DisplayName, user.IsEmailVerified, user.Created);
+        new(user.PartitionKey, user.Email, user.DisplayName, user.IsEmailVerified, user.Created, user.HasMfa, HasPassword: user.PasswordHash.Length > 0);
 }

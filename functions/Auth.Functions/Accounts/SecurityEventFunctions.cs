@@ -35,7 +35,7 @@ public sealed class SecurityEventFunctions(KeyedApi keyed, SecurityEvents events
 
         var page = await events.ListAsync(caller.UserId, limit, before.Length > 0 ? before : null, cancellationToken);
         return TypedResults.Ok(new SecurityEventListResponse(
-            [.. page.Items.Select(e => new SecurityEventDto(e.Id, e.Type, e.At, e.Ip, e.UserAgent, e.TokenId, e.Label))],
+            [.. page.Items.Select(e => new SecurityEventDto(e.Id, e.Type, e.At, e.Ip, e.UserAgent, e.TokenId, e.Label, e.Method, e.Mfa))],
             page.Next));
     }
 }

@@ -21,6 +21,12 @@ public sealed class SecurityEventEntity : TableRow
     public string? TokenId { get; set; }
     public string? Label { get; set; }
 
+    /// <summary>For <c>login_succeeded</c>: how the first factor was proven (<c>password</c>, …).</summary>
+    public string? Method { get; set; }
+
+    /// <summary>For <c>login_succeeded</c>: whether a second factor was proven too.</summary>
+    public bool? Mfa { get; set; }
+
     /// <summary>Set once the account has been emailed about this event (notifications).</summary>
     public bool? Notified { get; set; }
 

@@ -13,4 +13,9 @@ public static class SecurityEventTypes
     public const string PasswordReset = "password_reset";
     public const string EmailVerified = "email_verified";
     public const string KeyReportedLeaked = "key_reported_leaked";
+    public const string MfaEnabled = "mfa_enabled";
+    public const string MfaDisabled = "mfa_disabled";
+    public const string MfaFailed = "mfa_failed";
+    public const string RecoveryCodeUsed = "recovery_code_used";
+    public const string RecoveryCodesRegenerated = "recovery_codes_regenerated";
 }

@@ -2,6 +2,8 @@ using Auth.Functions.Accounts;
 using Auth.Functions.Email;
 using Auth.Functions.Events;
 using Auth.Functions.Http;
+using Auth.Functions.Mfa;
+using Auth.Functions.Secrets;
 using Auth.Functions.Notifications;
 using Auth.Functions.Passwords;
 using Auth.Functions.Purge;
@@ -30,7 +32,11 @@ public static class AppServices
         services.AddPasswords();
         // Session and API keys: storing, validating, revoking.
         services.AddTokens();
-        // Registration, login and its throttling, changing a password.
+        // The keys that encrypt secrets at rest: Key Vault in Azure, a key file locally.
+        services.AddSecretKeys();
+        // The second factor's rows: TOTP secrets, recovery codes, login tickets.
+        services.AddMfa();
+        // Registration, login and its throttling, changing a password, the second factor's endpoints.
         services.AddAccounts();
         // Forgot/reset password: the reset queue and its worker.
         services.AddRecovery();

@@ -10,7 +10,13 @@ public sealed record ProblemBody(
     string Title,
     int Status,
     string Code,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, string[]>? Errors = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, string[]>? Errors = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? MfaTicket = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? MfaMethods = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? Expires = null);
+
+/// <summary>The members an <c>mfa_required</c> problem adds: the ticket, what completes it, and until when.</summary>
+public sealed record ProblemExtensions(string MfaTicket, IReadOnlyList<string> MfaMethods, DateTimeOffset Expires);
 
 /// <summary>An <c>application/problem+json</c> answer with a stable <c>code</c> and optional headers.</summary>
 public sealed class ApiProblem : IResult, IStatusCodeHttpResult
@@ -22,7 +28,14 @@ public sealed class ApiProblem : IResult, IStatusCodeHttpResult
         Body = new ProblemBody($"https://httpstatuses.io/{status}", title, status, code, errors);
     }
 
-    public ProblemBody Body { get; }
+    public ProblemBody Body { get; private set; }
+
+    /// <summary>Extra members of the body (an <c>mfa_required</c> problem's ticket).</summary>
+    public ProblemExtensions? Extensions
+    {
+        get => Body.MfaTicket is { } ticket ? new ProblemExtensions(ticket, Body.MfaMethods!, Body.Expires!.Value) : null;
+        init => Body = Body with { MfaTicket = value?.MfaTicket, MfaMethods = value?.MfaMethods, Expires = value?.Expires };
+    }
 
     public int StatusCode => Body.Status;
 

@@ -23,6 +23,11 @@ public static class ProblemCodes
     public const string TooManyRequests = "too_many_requests";
     public const string StorageUnavailable = "storage_unavailable";
     public const string InternalError = "internal_error";
+    public const string MfaRequired = "mfa_required";
+    public const string InvalidMfaCode = "invalid_mfa_code";
+    public const string MfaAlreadyEnabled = "mfa_already_enabled";
+    public const string MfaNotEnabled = "mfa_not_enabled";
+    public const string ReauthenticationRequired = "reauthentication_required";
 
     public static int StatusOf(string code) => code switch
     {
@@ -43,6 +48,11 @@ public static class ProblemCodes
         TooManyRequests => 429,
         StorageUnavailable => 503,
         InternalError => 500,
+        MfaRequired => 401,
+        InvalidMfaCode => 401,
+        MfaAlreadyEnabled => 409,
+        MfaNotEnabled => 409,
+        ReauthenticationRequired => 401,
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, "Not a problem code of the API."),
     };
 }

@@ -61,5 +61,26 @@ public static class Problems
     public static ApiProblem StorageUnavailable(TimeSpan retryAfter) =>
         new(ProblemCodes.StorageUnavailable, "Storage is unavailable; retry later.") { RetryAfter = retryAfter };
 
+    /// <summary>Only after the first factor verified: the ticket to send the second with.</summary>
+    public static ApiProblem MfaRequired(string ticket, DateTimeOffset expires, string? challenge = null) =>
+        new(ProblemCodes.MfaRequired, "A second factor is required: send a code with the ticket.")
+        {
+            WwwAuthenticate = challenge,
+            Extensions = new ProblemExtensions(ticket, MfaMethods, expires),
+        };
+
+    /// <summary>What a ticket can be completed with.</summary>
+    public static readonly IReadOnlyList<string> MfaMethods = ["totp", "recovery_code"];
+
+    public static ApiProblem InvalidMfaCode() =>
+        new(ProblemCodes.InvalidMfaCode, "The code is wrong, used or expired, or the ticket is no longer valid.");
+
+    public static ApiProblem MfaAlreadyEnabled() => new(ProblemCodes.MfaAlreadyEnabled, "A second factor is already enabled.");
+
+    public static ApiProblem MfaNotEnabled() => new(ProblemCodes.MfaNotEnabled, "No second factor is enabled (or the enrolment expired: begin it again).");
+
+    public static ApiProblem ReauthenticationRequired() =>
+        new(ProblemCodes.ReauthenticationRequired, "Confirm this change with your current password.") { WwwAuthenticate = BearerChallenge };
+
     public static ApiProblem Internal() => new(ProblemCodes.InternalError, "An unexpected error occurred.");
 }

@@ -22,6 +22,15 @@ public static class Routes
     public const string VerifyEmail = "api/auth/email/verify";
     public const string ResendVerification = "api/auth/email/verify/resend";
 
+    /// <summary>POST: LoginMfa, a login's second step.</summary>
+    public const string LoginMfa = "api/auth/login/mfa";
+
+    /// <summary>POST: BeginTotp; DELETE: DisableTotp.</summary>
+    public const string Totp = "api/auth/mfa/totp";
+
+    public const string ConfirmTotp = "api/auth/mfa/totp/confirm";
+    public const string RecoveryCodes = "api/auth/mfa/recovery-codes";
+
     /// <summary>POST: CreateToken; GET: ListTokens; DELETE: RevokeAllTokens.</summary>
     public const string Tokens = "api/tokens";
 

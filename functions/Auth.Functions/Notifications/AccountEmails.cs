@@ -33,6 +33,18 @@ public static class AccountEmails
                 $"Several wrong passwords were tried for your account, up to {at}; further attempts are slowed down for a while.",
                 "Your password has not changed. If this was not you, nothing else is needed, though a longer password makes guessing harder.",
             }),
+            SecurityEventTypes.MfaEnabled => ("Two-step sign-in is on", new[]
+            {
+                $"Two-step sign-in with an authenticator app was turned on for your account on {at}. Logins now ask for a code from the app.",
+                "Keep your recovery codes somewhere safe: each works once if you lose the device. " + Advice,
+            }),
+            SecurityEventTypes.MfaDisabled => ("Two-step sign-in was turned off", new[] { $"Two-step sign-in was turned off for your account on {at}; logins need only the password now.", Advice }),
+            SecurityEventTypes.RecoveryCodeUsed => ("A recovery code was used", new[]
+            {
+                $"A recovery code was used to sign in to your account on {at}. It will not work again.",
+                "If your authenticator device is lost, remove two-step sign-in and set it up again on a new one. " + Advice,
+            }),
+            SecurityEventTypes.RecoveryCodesRegenerated => ("New recovery codes were made", new[] { $"New recovery codes were made for your account on {at}; the old ones no longer work.", Advice }),
             _ => throw new ArgumentException($"No email for {@event.Type} events.", nameof(@event)),
         };
         var text = "Hello,\n\n" + string.Join("\n\n", lines) + "\n";

@@ -19,6 +19,9 @@ public sealed class NotificationOptions
     /// <summary>Login throttling engaged on the account.</summary>
     public bool LoginThrottled { get; set; } = true;
 
+    /// <summary>The second factor was turned on or off, a recovery code was used, or the codes were replaced.</summary>
+    public bool SecondFactor { get; set; } = true;
+
     /// <summary>How long a notification waits before it is sent: the write that records its event has finished by then.</summary>
     public TimeSpan SendAfter { get; set; } = TimeSpan.FromSeconds(2);
 
@@ -29,6 +32,7 @@ public sealed class NotificationOptions
         SecurityEventTypes.KeyCreated => KeyCreated,
         SecurityEventTypes.KeyReportedLeaked => KeyReportedLeaked,
         SecurityEventTypes.LoginThrottled => LoginThrottled,
+        SecurityEventTypes.MfaEnabled or SecurityEventTypes.MfaDisabled or SecurityEventTypes.RecoveryCodeUsed or SecurityEventTypes.RecoveryCodesRegenerated => SecondFactor,
         _ => false,
     };
 }

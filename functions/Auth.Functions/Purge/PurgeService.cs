@@ -12,11 +12,12 @@ namespace Auth.Functions.Purge;
 
 public sealed record PurgeResult(
     int Sessions, int ApiKeys, int ResetTokens, int VerificationTokens, int OrphanEmailRows, int Throttles, int Events, int Deferred, int IndexRowsRead,
-    int UnverifiedAccounts = 0)
+    int UnverifiedAccounts = 0,
+    int MfaTickets = 0)
 {
     public override string ToString() =>
         $"purged {Sessions} sessions, {ApiKeys} API keys, {ResetTokens} reset tokens, {VerificationTokens} verification tokens, {OrphanEmailRows} orphan email rows, " +
-        $"{Throttles} stale counters, {Events} security events past retention, {UnverifiedAccounts} accounts never verified; " +
+        $"{Throttles} stale counters, {Events} security events past retention, {UnverifiedAccounts} accounts never verified, {MfaTickets} second-factor tickets; " +
         $"{Deferred} not yet due; {IndexRowsRead} index rows read";
 }
 
@@ -63,7 +64,7 @@ public sealed class PurgeService(
 
         await inFlight;
         await ProcessChunkAsync(chunk, now, counts, cancellationToken);
-        return new PurgeResult(counts.Sessions, counts.ApiKeys, counts.Resets, counts.Verifications, counts.Orphans, counts.Throttles, counts.Events, counts.Deferred, counts.Read, counts.Unverified);
+        return new PurgeResult(counts.Sessions, counts.ApiKeys, counts.Resets, counts.Verifications, counts.Orphans, counts.Throttles, counts.Events, counts.Deferred, counts.Read, counts.Unverified, counts.MfaTickets);
     }
 
     /// <summary>Decides on each target, deletes the due ones in per-partition batches, then drops their index rows.</summary>
@@ -131,6 +132,10 @@ public sealed class PurgeService(
             // A key's expiry never changes: once its whole hour has passed it is due, unread.
             ExpiryKind.Session or ExpiryKind.ApiKey when string.CompareOrdinal(index.PartitionKey, ExpiryIndex.BucketOf(now)) < 0 =>
                 (null, new PendingDelete(tables.Users, new TableEntity(partition, row) { ETag = ETag.All }, () => _ = kind == ExpiryKind.Session ? counts.Sessions++ : counts.ApiKeys++)),
+            // A second-factor ticket's expiry never changes either; within its hour it waits for the next run.
+            ExpiryKind.MfaTicket when string.CompareOrdinal(index.PartitionKey, ExpiryIndex.BucketOf(now)) < 0 =>
+                (null, new PendingDelete(tables.Users, new TableEntity(partition, row) { ETag = ETag.All }, () => counts.MfaTickets++)),
+            ExpiryKind.MfaTicket => (now, null),
             ExpiryKind.Token or ExpiryKind.Session or ExpiryKind.ApiKey => await TokenDueAsync(partition, row, now, counts, cancellationToken),
             ExpiryKind.Reset or ExpiryKind.Verification => await LinkDueAsync(kind, partition, row, now, counts, cancellationToken),
             ExpiryKind.EmailIndex => await EmailIndexDueAsync(partition, now, counts, cancellationToken),
@@ -276,5 +281,6 @@ public sealed class PurgeService(
         public int Deferred;
         public int Read;
         public int Unverified;
+        public int MfaTickets;
     }
 }

@@ -46,6 +46,15 @@ public sealed class UserEntity : TableRow
 
     [IgnoreDataMember]
     public bool IsEmailVerified => EmailVerified ?? true;
+
+    /// <summary>
+    /// A confirmed second factor: a login whose password verified asks for a code. Set and cleared in
+    /// one transaction with the factor's own row, and kept here because a login reads this row anyway.
+    /// </summary>
+    public bool? MfaEnabled { get; set; }
+
+    [IgnoreDataMember]
+    public bool HasMfa => MfaEnabled == true;
 }
 
 /// <summary>

@@ -24,6 +24,8 @@ public enum ExpiryKind
     Verification,
     /// <summary>An account to erase if its address is still unverified (users table); the row names nothing.</summary>
     UnverifiedAccount,
+    /// <summary>A second-factor ticket (users table). Its expiry never changes.</summary>
+    MfaTicket,
 }
 
 /// <summary>
@@ -52,6 +54,7 @@ public sealed class ExpiryIndex(AuthTables tables)
             "evt" => ExpiryKind.Events,
             "vfy" => ExpiryKind.Verification,
             "unv" => ExpiryKind.UnverifiedAccount,
+            "mft" => ExpiryKind.MfaTicket,
             _ => throw new FormatException($"Unknown expiry kind in '{rowKey}'."),
         };
         return (kind, parts[1], parts[2]);
@@ -90,6 +93,7 @@ public sealed class ExpiryIndex(AuthTables tables)
         ExpiryKind.Events => "evt",
         ExpiryKind.Verification => "vfy",
         ExpiryKind.UnverifiedAccount => "unv",
+        ExpiryKind.MfaTicket => "mft",
         _ => "thr",
     };
 }

@@ -17,18 +17,21 @@ public sealed class TokenStore(AuthTables tables, ExpiryIndex expiry, SecurityEv
     /// A session key for <paramref name="user"/> as read when its password was verified: it expires
     /// exactly <paramref name="lifetime"/> after it is created, and dies with any revocation since that read.
     /// </summary>
-    public Task<(TokenEntity Entity, string Key)> CreateSessionAsync(UserEntity user, TimeSpan lifetime, CancellationToken cancellationToken)
+    /// <param name="alongside">Writes that commit with the session or not at all (a failed guard on one of them throws <see cref="TableTransactionFailedException"/>).</param>
+    public Task<(TokenEntity Entity, string Key)> CreateSessionAsync(
+        UserEntity user, TimeSpan lifetime, SignIn signIn, CancellationToken cancellationToken, SessionWrites? alongside = null)
     {
         var now = clock.GetUtcNow();
-        return CreateAsync(user, KeyKind.Session, label: null, now, now + lifetime, cancellationToken);
+        return CreateAsync(user, KeyKind.Session, label: null, now, now + lifetime, signIn, alongside ?? SessionWrites.None, cancellationToken);
     }
 
     /// <summary>An API key for <paramref name="user"/> as read when the creating key was validated.</summary>
     public Task<(TokenEntity Entity, string Key)> CreateApiKeyAsync(UserEntity user, string label, DateTimeOffset? expires, CancellationToken cancellationToken) =>
-        CreateAsync(user, KeyKind.Api, label, clock.GetUtcNow(), expires, cancellationToken);
+        CreateAsync(user, KeyKind.Api, label, clock.GetUtcNow(), expires, signIn: null, SessionWrites.None, cancellationToken);
 
     private async Task<(TokenEntity Entity, string Key)> CreateAsync(
-        UserEntity user, KeyKind kind, string? label, DateTimeOffset created, DateTimeOffset? expires, CancellationToken cancellationToken)
+        UserEntity user, KeyKind kind, string? label, DateTimeOffset created, DateTimeOffset? expires, SignIn? signIn, SessionWrites alongside,
+        CancellationToken cancellationToken)
     {
         var userId = user.PartitionKey;
         var tokenId = Keys.NewId();
@@ -48,17 +51,22 @@ public sealed class TokenStore(AuthTables tables, ExpiryIndex expiry, SecurityEv
         var recorded = kind == KeyKind.Session
             ? events.New(userId, SecurityEventTypes.LoginSucceeded, tokenId)
             : events.New(userId, SecurityEventTypes.KeyCreated, tokenId, label);
+        recorded.Method = signIn?.Method;
+        recorded.Mfa = signIn?.Mfa;
         // Both index rows go before what they index, together (each is skipped when not needed).
         await Task.WhenAll(
             expires is { } due
                 ? expiry.AddAsync(due, kind == KeyKind.Session ? ExpiryKind.Session : ExpiryKind.ApiKey, userId, entity.RowKey, cancellationToken)
                 : Task.CompletedTask,
             events.EnsureIndexedAsync(recorded, cancellationToken));
-        await events.CommitAsync(() => tables.Users.SubmitTransactionAsync(
+        List<TableTransactionAction> actions =
         [
+            .. alongside.Actions,
             new TableTransactionAction(TableTransactionActionType.Add, entity),
             new TableTransactionAction(TableTransactionActionType.Add, recorded),
-        ], cancellationToken), recorded, cancellationToken);
+            .. alongside.Events.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)),
+        ];
+        await events.CommitAsync(() => tables.Users.SubmitTransactionAsync(actions, cancellationToken), [recorded, .. alongside.Events], cancellationToken);
         return (entity, key);
     }
 

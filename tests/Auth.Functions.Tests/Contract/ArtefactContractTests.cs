@@ -41,6 +41,11 @@ public sealed class ArtefactContractTests(Artefact artefact) : IClassFixture<Art
         ("OpenApi", "httpTrigger", "GET api/openapi.json"),
         ("ResetPasswordPage", "httpTrigger", "GET reset-password"),
         ("VerifyEmailPage", "httpTrigger", "GET verify-email"),
+        ("BeginTotp", "httpTrigger", "POST api/auth/mfa/totp"),
+        ("ConfirmTotp", "httpTrigger", "POST api/auth/mfa/totp/confirm"),
+        ("DisableTotp", "httpTrigger", "DELETE api/auth/mfa/totp"),
+        ("RegenerateRecoveryCodes", "httpTrigger", "POST api/auth/mfa/recovery-codes"),
+        ("LoginMfa", "httpTrigger", "POST api/auth/login/mfa"),
         ("SendResetEmail", "queueTrigger", "password-reset via AzureWebJobsStorage"),
         ("SendAccountEmail", "queueTrigger", "account-email via AzureWebJobsStorage"),
         ("PurgeExpiredTokens", "timerTrigger", "%PurgeSchedule%"),
@@ -161,6 +166,7 @@ public sealed class ArtefactContractTests(Artefact artefact) : IClassFixture<Art
             ["Storage__QueuePrefix"] = "c" + Guid.NewGuid().ToString("N")[..12] + "-",
             ["PublicBaseUrl"] = "https://auth.example.com",
             ["Email__PickupDirectory"] = mail,
+            ["SecretKeys__File"] = Path.Combine(mail, "secret-keys"),
         }, workingDirectory: artefact.AppRoot);
         await LocalProcess.WaitForPortAsync(port, TimeSpan.FromSeconds(30), () => app.Output);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };

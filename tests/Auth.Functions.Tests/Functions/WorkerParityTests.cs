@@ -173,6 +173,23 @@ public sealed partial class WorkerParityTests
         await Call("ResetPassword", 404, "POST", "/api/auth/password/reset", new { token = "afs_rst_unknown", newPassword = "yet another passphrase" });
         await Call("ResetPassword", 204, "POST", "/api/auth/password/reset", new { token, newPassword = "yet another passphrase" });
         await Call("ResetPassword", 404, "POST", "/api/auth/password/reset", new { token, newPassword = "yet another passphrase" });
+
+        // The second factor, on the sides' real clocks: the confirmation takes the current step's code,
+        // and everything after it a recovery code, so no step has to pass.
+        var third = "Bearer " + (string)(await Call("Login", 200, "POST", "/api/auth/login", new { email, password = "yet another passphrase" }))!["token"]!["key"]!;
+        await Call("BeginTotp", 401, "POST", "/api/auth/mfa/totp", new { password = "wrong horse battery" }, third);
+        var secret = OtpNet.Base32Encoding.ToBytes((string)(await Call("BeginTotp", 200, "POST", "/api/auth/mfa/totp", new { password = "yet another passphrase" }, third))!["secret"]!);
+        await Call("ConfirmTotp", 401, "POST", "/api/auth/mfa/totp/confirm", new { code = NotACodeOf(secret) }, third);
+        var recovery = (await Call("ConfirmTotp", 200, "POST", "/api/auth/mfa/totp/confirm", new { code = Auth.Functions.Mfa.TotpCodes.Compute(secret, DateTimeOffset.UtcNow) }, third))!["recoveryCodes"]!.AsArray();
+        var ticket = (string)(await Call("Login", 401, "POST", "/api/auth/login", new { email, password = "yet another passphrase" }))!["mfaTicket"]!;
+        await Call("LoginMfa", 401, "POST", "/api/auth/login/mfa", new { mfaTicket = ticket, code = NotACodeOf(secret) });
+        await Call("LoginMfa", 200, "POST", "/api/auth/login/mfa", new { mfaTicket = ticket, recoveryCode = (string)recovery[0]! });
+        await Call("RegenerateRecoveryCodes", 401, "POST", "/api/auth/mfa/recovery-codes", new { code = NotACodeOf(secret) }, third);
+        var renewed = (await Call("RegenerateRecoveryCodes", 200, "POST", "/api/auth/mfa/recovery-codes", new { code = (string)recovery[1]! }, third))!["recoveryCodes"]!.AsArray();
+        await Call("DisableTotp", 401, "DELETE", "/api/auth/mfa/totp", new { password = "wrong horse battery", code = (string)renewed[0]! }, third);
+        await Call("DisableTotp", 204, "DELETE", "/api/auth/mfa/totp", new { password = "yet another passphrase", code = (string)renewed[0]! }, third);
+        await Call("DisableTotp", 409, "DELETE", "/api/auth/mfa/totp", new { password = "yet another passphrase", code = (string)renewed[1]! }, third);
+
         await Call("Health", 200, "GET", "/api/health");
         await using (await side.StorageOutageAsync())
         {
@@ -190,9 +207,22 @@ public sealed partial class WorkerParityTests
         return steps;
     }
 
-    /// <summary>The JSON's structure, with the values of problem bodies kept (they are fixed by the contract).</summary>
+    /// <summary>A six-digit code that is none of the secret's codes for now, the step before or the step after.</summary>
+    private static string NotACodeOf(byte[] secret)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var valid = new[] { -60, -30, 0, 30, 60 }.Select(s => Auth.Functions.Mfa.TotpCodes.Compute(secret, now.AddSeconds(s))).ToHashSet();
+        return Enumerable.Range(100000, 10).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).First(c => !valid.Contains(c));
+    }
+
+    /// <summary>
+    /// The JSON's structure, with the values of problem bodies kept (they are fixed by the contract), but
+    /// for an mfa_required problem's ticket and expiry, which are new each time.
+    /// </summary>
     private static string Shape(JsonNode node) => node switch
     {
+        JsonObject o when o.ContainsKey("code") && o.ContainsKey("mfaTicket") =>
+            new JsonObject(o.Select(p => KeyValuePair.Create(p.Key, p.Key is "mfaTicket" or "expires" ? (JsonNode?)p.Value!.GetValueKind().ToString() : p.Value?.DeepClone()))).ToJsonString(),
         JsonObject o when o.ContainsKey("code") => o.ToJsonString(),
         JsonObject o => "{" + string.Join(",", o.Select(p => p.Key + ":" + (p.Value is null ? "null" : Shape(p.Value)))) + "}",
         JsonArray a => "[" + string.Join(",", a.Select(i => i is null ? "null" : Shape(i))) + "]",
@@ -278,6 +308,7 @@ public sealed partial class WorkerParityTests
                 ["Storage:TablePrefix"] = prefix,
                 ["Storage:QueuePrefix"] = prefix + "-",
                 ["PublicBaseUrl"] = AuthApp.PublicBaseUrl,
+                ["SecretKeys:File"] = Path.Combine(mail, "secret-keys"),
                 ["Email:Provider"] = "pickup",
                 ["Email:PickupDirectory"] = mail,
                 ["RateLimits:RegisterPerMinute"] = "1000",
@@ -288,6 +319,8 @@ public sealed partial class WorkerParityTests
             var host = builder.Build();
             // Only the storage initializer of the worker's hosted services runs: the rest would dial the host.
             await host.Services.GetRequiredService<StorageInitializer>().StartAsync(CancellationToken.None);
+            // And the key ring's load, which the login of an account with a second factor needs.
+            await host.Services.GetRequiredService<Auth.Functions.Secrets.SecretKeyRing>().LoadAsync(CancellationToken.None);
             return new WorkerSide(host, probe, mail);
         }
 

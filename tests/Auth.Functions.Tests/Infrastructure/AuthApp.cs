@@ -42,6 +42,9 @@ public sealed class AuthApp : WebApplicationFactory<Program>
     /// <summary>The capturing sender, unless the test asked for the configured provider or its own sender.</summary>
     public CapturingEmailSender Mail => (CapturingEmailSender)Services.GetRequiredService<IEmailSender>();
 
+    /// <summary>The local key file that encrypts second-factor secrets (made by the app on start).</summary>
+    public string SecretKeyFile { get; } = Path.Combine(Path.GetTempPath(), "auth-keys-" + Guid.NewGuid().ToString("N"), "secret-keys");
+
     public FakeTimeProvider? Clock { get; }
 
     public LogCapture Logs { get; } = new();
@@ -161,6 +164,7 @@ public sealed class AuthApp : WebApplicationFactory<Program>
         builder.UseSetting("Storage:TablePrefix", TablePrefix);
         builder.UseSetting("Storage:QueuePrefix", QueuePrefix);
         builder.UseSetting("Email:PickupDirectory", MailDirectory);
+        builder.UseSetting("SecretKeys:File", SecretKeyFile);
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

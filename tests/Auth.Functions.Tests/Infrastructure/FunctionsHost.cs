@@ -100,6 +100,7 @@ public sealed class FunctionsHost : IAsyncDisposable
             ["PurgeSchedule"] = "0 0 * * * *",
             ["Email__Provider"] = "pickup",
             ["Email__PickupDirectory"] = mail,
+            ["SecretKeys__File"] = Path.Combine(mail, "secret-keys"),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

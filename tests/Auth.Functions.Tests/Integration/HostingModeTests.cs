@@ -11,6 +11,7 @@ public sealed class HostingModeTests
     private static LocalProcess StartApp(IDictionary<string, string?> environment)
     {
         environment.TryAdd("PublicBaseUrl", "https://auth.test.example");
+        environment.TryAdd("SecretKeys__File", Path.Combine(Path.GetTempPath(), "auth-keys-" + Guid.NewGuid().ToString("N")));
         environment.TryAdd("Email__PickupDirectory", Path.Combine(Path.GetTempPath(), "auth-mail-" + Guid.NewGuid().ToString("N")));
         return LocalProcess.Start("dotnet", [AppDll], environment, workingDirectory: AppContext.BaseDirectory);
     }
@@ -32,6 +33,7 @@ public sealed class HostingModeTests
                 ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{standalonePort}",
                 ["AzureWebJobsStorage"] = (await Azurite.Shared).ConnectionString,
                 ["PublicBaseUrl"] = "https://auth.test.example",
+                ["SecretKeys__File"] = Path.Combine(Path.GetTempPath(), "auth-keys-" + Guid.NewGuid().ToString("N")),
             },
             workingDirectory: AppContext.BaseDirectory);
 
@@ -89,6 +91,10 @@ public sealed class HostingModeTests
     [InlineData("Cors__AllowedOrigins__0", "https://app.example.com/", "AllowedOrigins")]
     [InlineData("EmailVerification__TokenLifetime", "-01:00:00", "EmailVerification")]
     [InlineData("PurgeSchedule", "every hour", "every hour")]
+    [InlineData("SecretKeys__File", null, "SecretKeys__File")] // no key for second-factor secrets
+    [InlineData("SecretKeys__File", "/proc/version", "SecretKeys__File")] // a file that holds no key
+    [InlineData("SecretKeys__VaultUri", "https://auth-kv.vault.azure.net/", "SecretKeys__VaultUri")] // together with a key file
+    [InlineData("Mfa__Issuer", "Acme: staging", "Mfa__Issuer")]
     public async Task ABadSettingStopsStartUpWithAMessageNamingIt(string key, string? value, string named)
     {
         var azurite = await Azurite.Shared;

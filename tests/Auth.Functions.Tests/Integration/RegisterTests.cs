@@ -18,7 +18,9 @@ public sealed class RegisterTests
         Assert.Equal("Ann", (string?)user["displayName"]);
         Assert.False((bool)user["emailVerified"]!);
         Assert.EndsWith("+00:00", (string)user["created"]!, StringComparison.Ordinal);
-        Assert.Equal(5, user.AsObject().Count);
+        Assert.False((bool)user["mfaEnabled"]!);
+        Assert.True((bool)user["hasPassword"]!);
+        Assert.Equal(7, user.AsObject().Count);
     }
 
     [Fact]

@@ -1,0 +1,175 @@
+using Auth.Functions.Mfa;
+using Auth.Functions.Passwords;
+using Auth.Functions.Tokens;
+using Auth.Functions.Users;
+
+namespace Auth.Functions.Accounts;
+
+/// <summary>
+/// Enrolling, confirming, removing the second factor and replacing its recovery codes, for a signed-in
+/// caller. Passwords and codes are checked as counted login attempts of the account: a stolen session
+/// is not a way to guess either.
+/// </summary>
+public sealed class MfaSettingsService(MfaStore mfa, PasswordService passwords, LoginThrottle throttle, TimeProvider clock, ILogger<MfaSettingsService> logger)
+{
+    /// <summary>A new secret for the authenticator app, once the password is proven. Nothing is enforced until confirmed.</summary>
+    public async Task<MfaOutcome> BeginAsync(Caller caller, string password, string network, CancellationToken cancellationToken)
+    {
+        if (await mfa.GetAsync(caller.UserId, cancellationToken) is { Enabled: true })
+        {
+            return new MfaOutcome.AlreadyEnabled();
+        }
+
+        if (await ReauthenticateAsync(caller, password, network, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
+        if (await mfa.BeginAsync(caller.UserId, cancellationToken) is not { } secret)
+        {
+            return new MfaOutcome.AlreadyEnabled();
+        }
+
+        var uri = TotpCodes.OtpauthUri(secret, mfa.Options.Issuer, caller.User.Email);
+        MfaLog.Changed(logger, caller.UserId, "enrolment begun");
+        return new MfaOutcome.Started(TotpCodes.Base32(secret), uri, TotpCodes.QrSvg(uri));
+    }
+
+    /// <summary>The first code from the app turns the factor on and issues the recovery codes.</summary>
+    public async Task<MfaOutcome> ConfirmAsync(Caller caller, string code, CancellationToken cancellationToken)
+    {
+        var pending = await mfa.GetAsync(caller.UserId, cancellationToken);
+        if (pending is { Enabled: true })
+        {
+            return new MfaOutcome.AlreadyEnabled();
+        }
+
+        if (pending is null || clock.GetUtcNow() - pending.Started > mfa.Options.EnrolmentLifetime)
+        {
+            // Nothing begun, or begun too long ago: begin again.
+            return new MfaOutcome.NotEnabled();
+        }
+
+        if (await mfa.CheckAsync(pending, code, recoveryCode: null, cancellationToken) is not MfaProof.Totp proof)
+        {
+            return new MfaOutcome.InvalidCode();
+        }
+
+        var (codes, hashes, keyId) = mfa.NewRecoveryCodes();
+        if (!await mfa.TryEnableAsync(pending, proof.Step, (hashes, keyId), cancellationToken))
+        {
+            // Confirmed by a parallel request, or begun again, meanwhile.
+            return await mfa.GetAsync(caller.UserId, cancellationToken) is { Enabled: true } ? new MfaOutcome.AlreadyEnabled() : new MfaOutcome.InvalidCode();
+        }
+
+        MfaLog.Changed(logger, caller.UserId, "enabled");
+        return new MfaOutcome.RecoveryCodesIssued(codes);
+    }
+
+    /// <summary>Removes the factor, with the password and a code (TOTP or recovery).</summary>
+    public async Task<MfaOutcome> DisableAsync(Caller caller, string password, string code, string network, CancellationToken cancellationToken)
+    {
+        if (await mfa.GetAsync(caller.UserId, cancellationToken) is not { Enabled: true })
+        {
+            return new MfaOutcome.NotEnabled();
+        }
+
+        if (await ReauthenticateAsync(caller, password, network, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
+        // Read after the password check: the code is judged against the factor as it is now.
+        if (await mfa.GetAsync(caller.UserId, cancellationToken) is not { Enabled: true } factor)
+        {
+            return new MfaOutcome.NotEnabled();
+        }
+
+        if (await ProveAsync(caller, factor, code, network, cancellationToken) is not { } proof)
+        {
+            return new MfaOutcome.InvalidCode();
+        }
+
+        if (!await mfa.TryDisableAsync(factor, cancellationToken))
+        {
+            // The factor changed since the code was checked (the code used elsewhere): not proven.
+            return new MfaOutcome.InvalidCode();
+        }
+
+        MfaLog.Changed(logger, caller.UserId, proof is MfaProof.Totp ? "disabled with a TOTP code" : "disabled with a recovery code");
+        return new MfaOutcome.Disabled();
+    }
+
+    /// <summary>A new set of recovery codes for a code (TOTP or recovery); the old set dies in the same write.</summary>
+    public async Task<MfaOutcome> RegenerateAsync(Caller caller, string code, string network, CancellationToken cancellationToken)
+    {
+        if (await mfa.GetAsync(caller.UserId, cancellationToken) is not { Enabled: true } factor)
+        {
+            return new MfaOutcome.NotEnabled();
+        }
+
+        var counted = await throttle.TryBeginAsync(EmailAddress.KeyOf(caller.User.NormalizedEmail), network, cancellationToken);
+        if (counted.Wait is { } wait)
+        {
+            return new MfaOutcome.Throttled(wait);
+        }
+
+        if (await mfa.CheckAsync(factor, TotpOrNull(code), RecoveryOrNull(code), cancellationToken) is not { } proof)
+        {
+            await Task.WhenAll(throttle.RecordFailureAsync(counted, cancellationToken), mfa.RecordFailureAsync(caller.UserId, cancellationToken));
+            MfaLog.WrongCode(logger, caller.UserId, "recovery codes");
+            return new MfaOutcome.InvalidCode();
+        }
+
+        await throttle.ResetAsync(counted, cancellationToken);
+        var (codes, hashes, keyId) = mfa.NewRecoveryCodes();
+        if (!await mfa.TryReplaceRecoveryCodesAsync(factor, proof, (hashes, keyId), cancellationToken))
+        {
+            return new MfaOutcome.InvalidCode();
+        }
+
+        MfaLog.Changed(logger, caller.UserId, "recovery codes replaced");
+        return new MfaOutcome.RecoveryCodesIssued(codes);
+    }
+
+    /// <summary>The password, counted as a login attempt; null when it is right.</summary>
+    private async Task<MfaOutcome?> ReauthenticateAsync(Caller caller, string password, string network, CancellationToken cancellationToken)
+    {
+        var counted = await throttle.TryBeginAsync(EmailAddress.KeyOf(caller.User.NormalizedEmail), network, cancellationToken);
+        if (counted.Wait is { } wait)
+        {
+            return new MfaOutcome.Throttled(wait);
+        }
+
+        if (await passwords.VerifyAsync(caller.User.PasswordHash, password, cancellationToken) == PasswordVerification.Failed)
+        {
+            await throttle.RecordFailureAsync(counted, cancellationToken);
+            return new MfaOutcome.ReauthenticationRequired();
+        }
+
+        await throttle.ResetAsync(counted, cancellationToken);
+        return null;
+    }
+
+    /// <summary>A code for a management call, counted as a login attempt; a wrong one is recorded as <c>mfa_failed</c>.</summary>
+    private async Task<MfaProof?> ProveAsync(Caller caller, MfaEntity factor, string code, string network, CancellationToken cancellationToken)
+    {
+        var proof = await mfa.CheckAsync(factor, TotpOrNull(code), RecoveryOrNull(code), cancellationToken);
+        if (proof is null)
+        {
+            MfaLog.WrongCode(logger, caller.UserId, "management");
+            await Task.WhenAll(
+                throttle.CountFailureAsync(EmailAddress.KeyOf(caller.User.NormalizedEmail), network, cancellationToken),
+                mfa.RecordFailureAsync(caller.UserId, cancellationToken));
+        }
+
+        return proof;
+    }
+
+    /// <summary>Six digits are a TOTP code; anything else is tried as a recovery code.</summary>
+    private static string? TotpOrNull(string code) => IsTotp(code) ? code.Trim() : null;
+
+    private static string? RecoveryOrNull(string code) => IsTotp(code) ? null : code;
+
+    private static bool IsTotp(string code) => code.Trim() is { Length: TotpCodes.Digits } c && c.AsSpan().IndexOfAnyExceptInRange('0', '9') < 0;
+}
