@@ -51,15 +51,12 @@ public sealed partial class SecurityEvents(
         };
     }
 
-    /// <summary>Writes the day's index row for the purge unless this process already did.</summary>
-    public Task EnsureIndexedAsync(SecurityEventEntity @event, CancellationToken cancellationToken) =>
-        EnsureIndexedForAsync(@event, @event.PartitionKey, cancellationToken);
-
-    // The days already indexed are remembered per owner; past this many a day's memory starts over
-    // (an index write more, harmless), so a spray of emails cannot grow it without bound.
+    // The days already indexed are remembered per user; past this many a day's memory starts over (an
+    // index write more, harmless), so memory stays bounded.
     private const int MaxRemembered = 100_000;
 
-    private async Task EnsureIndexedForAsync(SecurityEventEntity @event, string owner, CancellationToken cancellationToken)
+    /// <summary>Writes the day's index row for the purge unless this process already did.</summary>
+    public async Task EnsureIndexedAsync(SecurityEventEntity @event, CancellationToken cancellationToken)
     {
         var day = @event.At.UtcDateTime.ToString(DayFormat, CultureInfo.InvariantCulture);
         if (day != _today || _indexed.Count > MaxRemembered)
@@ -68,13 +65,13 @@ public sealed partial class SecurityEvents(
             _today = day;
         }
 
-        if (_indexed.ContainsKey((owner, day)))
+        if (_indexed.ContainsKey((@event.PartitionKey, day)))
         {
             return;
         }
 
         await expiry.AddAsync(DueOf(@event.At.UtcDateTime.Date), ExpiryKind.Events, @event.PartitionKey, day, cancellationToken);
-        _indexed.TryAdd((owner, day), true);
+        _indexed.TryAdd((@event.PartitionKey, day), true);
     }
 
     /// <summary>
@@ -100,8 +97,10 @@ public sealed partial class SecurityEvents(
             }
         }
 
-        // Indexed once a day per account, or per email for the decoy: the same extra write either way.
-        await EnsureIndexedForAsync(recorded[0], userId ?? "~" + emailKey, cancellationToken);
+        // The day's index row is written at every failure, account or decoy, whether or not this process
+        // wrote it already today: skipping it for an account seen today (a login, a change) would tell an
+        // active account from an unknown email by one write fewer. It is an upsert of the same row.
+        await expiry.AddAsync(DueOf(recorded[0].At.UtcDateTime.Date), ExpiryKind.Events, partition, recorded[0].At.UtcDateTime.ToString(DayFormat, CultureInfo.InvariantCulture), cancellationToken);
         // The listeners hear the decoy too: a notification queued for login_throttled is queued for an
         // email without an account as well (its consumer drops it, see IsDecoy).
         await CommitAsync(

@@ -22,6 +22,9 @@ public sealed class AuthApp : WebApplicationFactory<Program>
 
     private readonly IEmailSender? _emailSender;
 
+    /// <summary>Replacements a test makes in the app's container (a stand-in's client), after the app's own.</summary>
+    private Action<IServiceCollection>? _services;
+
     private AuthApp(string connectionString, FakeTimeProvider? clock, Dictionary<string, string?> settings, IEmailSender? emailSender)
     {
         _connectionString = connectionString;
@@ -63,7 +66,8 @@ public sealed class AuthApp : WebApplicationFactory<Program>
         IDictionary<string, string?>? settings = null,
         string? connectionString = null,
         IEmailSender? emailSender = null,
-        int? kestrelPort = null)
+        int? kestrelPort = null,
+        Action<IServiceCollection>? services = null)
     {
         connectionString ??= (await Azurite.Shared).ConnectionString;
         var all = new Dictionary<string, string?>
@@ -98,7 +102,7 @@ public sealed class AuthApp : WebApplicationFactory<Program>
             }
         }
 
-        var app = new AuthApp(connectionString, clock, all, emailSender ?? new CapturingEmailSender());
+        var app = new AuthApp(connectionString, clock, all, emailSender ?? new CapturingEmailSender()) { _services = services };
         if (kestrelPort is int port)
         {
             // Listen() rather than UseKestrel(port): the port overload edits the server's addresses
@@ -164,7 +168,10 @@ public sealed class AuthApp : WebApplicationFactory<Program>
         builder.UseSetting("Storage:TablePrefix", TablePrefix);
         builder.UseSetting("Storage:QueuePrefix", QueuePrefix);
         builder.UseSetting("Email:PickupDirectory", MailDirectory);
-        builder.UseSetting("SecretKeys:File", SecretKeyFile);
+        if (!_settings.ContainsKey("SecretKeys:VaultUri"))
+        {
+            builder.UseSetting("SecretKeys:File", SecretKeyFile);
+        }
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
@@ -186,6 +193,7 @@ public sealed class AuthApp : WebApplicationFactory<Program>
             services.AddSingleton<IPasswordHasher>(sp =>
                 new CountingHasher(new Argon2idHasher(sp.GetRequiredService<IOptions<PasswordHashingOptions>>())));
             services.AddSingleton(new StoragePipelinePolicy(Storage, Azure.Core.HttpPipelinePosition.PerRetry));
+            _services?.Invoke(services);
         });
     }
 

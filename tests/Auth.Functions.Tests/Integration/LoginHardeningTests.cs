@@ -43,7 +43,7 @@ public sealed partial class LoginHardeningTests
     private static partial Regex TableInBatch();
 
     [Fact]
-    public async Task AFailedLoginDoesTheSameStorageWorkWhetherTheAccountIsUnknownKnownOrUnverified()
+    public async Task AFailedLoginDoesTheSameStorageWorkWhetherTheAccountIsUnknownKnownUnverifiedOrHasASecondFactor()
     {
         await using var app = await AuthApp.StartAsync(settings: BehindOneProxy(("Accounts:RequireVerifiedEmail", "true")));
         var api = app.Api();
@@ -51,6 +51,14 @@ public sealed partial class LoginHardeningTests
         var verified = await api.RegisterAsync("known@example.com", Password);
         await app.Tables.Users.UpdateEntityAsync(
             new Azure.Data.Tables.TableEntity((string)verified["id"]!, "user") { ["EmailVerified"] = true }, Azure.ETag.All, Azure.Data.Tables.TableUpdateMode.Merge);
+        // An account with a confirmed second factor (enrolled through the API, on the real clock).
+        var withMfa = await api.RegisterAsync("mfa@example.com", Password);
+        await app.Tables.Users.UpdateEntityAsync(
+            new Azure.Data.Tables.TableEntity((string)withMfa["id"]!, "user") { ["EmailVerified"] = true }, Azure.ETag.All, Azure.Data.Tables.TableUpdateMode.Merge);
+        var session = app.Api(await api.LoginAsync("mfa@example.com", Password));
+        var secret = OtpNet.Base32Encoding.ToBytes((string)(await (await session.PostAsync("/api/auth/mfa/totp", new { password = Password })).Json())["secret"]!);
+        await (await session.PostAsync("/api/auth/mfa/totp/confirm", new { code = Auth.Functions.Mfa.TotpCodes.Compute(secret, DateTimeOffset.UtcNow) })).ShouldBe(HttpStatusCode.OK);
+        Assert.True((await app.UserAsync((string)withMfa["id"]!)).MfaEnabled);
 
         // The first failure of the day for each (it indexes the day's events), more, and the fifth, which
         // makes throttling engage (a login_throttled event, and its notification queued).
@@ -59,9 +67,11 @@ public sealed partial class LoginHardeningTests
             var unknown = await FailureWorkAsync(app, "nobody@example.com", "198.51.100.1");
             var known = await FailureWorkAsync(app, "known@example.com", "198.51.101.1");
             var unverified = await FailureWorkAsync(app, "unverified@example.com", "198.51.102.1");
+            var mfa = await FailureWorkAsync(app, "mfa@example.com", "198.51.103.1");
 
             Assert.True(unknown.SequenceEqual(known), $"{round}: unknown [{string.Join(", ", unknown)}] vs known [{string.Join(", ", known)}]");
             Assert.True(unknown.SequenceEqual(unverified), $"{round}: unknown [{string.Join(", ", unknown)}] vs unverified [{string.Join(", ", unverified)}]");
+            Assert.True(unknown.SequenceEqual(mfa), $"{round}: unknown [{string.Join(", ", unknown)}] vs second factor [{string.Join(", ", mfa)}]");
             // Two reads in sequence for the account (index row, user row), the counters, and the writes.
             Assert.Equal(2, unknown.Count(r => r.StartsWith("GET emails", StringComparison.Ordinal) || r.StartsWith("GET users", StringComparison.Ordinal)));
             Assert.Contains(round == "fifth" ? "POST batch of users+users" : "PUT users point", unknown);
