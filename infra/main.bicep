@@ -51,6 +51,16 @@ param instanceMemoryMB int = 2048
 @description('NCRONTAB schedule (UTC) of PurgeExpiredTokens; hourly by default.')
 param purgeSchedule string = '0 0 * * * *'
 
+@description('Object id of the principal that deploys (azd sets AZURE_PRINCIPAL_ID): it gets "Key Vault Secrets Officer" on the vault to create the encryption key once. Empty: no role for the deployer.')
+param deployerPrincipalId string = ''
+
+@description('Kind of the deploying principal: User for a person, ServicePrincipal for a pipeline.')
+@allowed([
+  'User'
+  'ServicePrincipal'
+])
+param deployerPrincipalType string = 'User'
+
 @description('Keep the storage account (password hashes, keys) off the public network: a virtual network, the app integrated into it, and private endpoints with private DNS for blob, queue and table. Off by default.')
 param privateNetworking bool = false
 
@@ -63,6 +73,9 @@ var identityName = '${abbrs.managedIdentityUserAssignedIdentities}${resourceToke
 var storageAccountName = '${abbrs.storageStorageAccounts}${resourceToken}'
 var applicationInsightsName = '${abbrs.insightsComponents}${resourceToken}'
 var communicationServiceName = '${abbrs.communicationServices}${resourceToken}'
+var keyVaultName = '${abbrs.keyVaultVaults}${resourceToken}'
+// The vault secret whose versions are the keys that encrypt second-factor secrets (made by infra/scripts/ensure-secret-key.sh).
+var encryptionKeyName = 'secret-encryption-key'
 // The Functions host's own containers (leases and timers, keys): made up front so the app's blob role can be scoped to them.
 var hostContainerNames = [
   'azure-webjobs-hosts'
@@ -110,6 +123,17 @@ module storage 'core/storage.bicep' = {
   }
 }
 
+module keyVault 'core/keyvault.bicep' = {
+  name: 'keyvault'
+  scope: resourceGroup
+  params: {
+    name: keyVaultName
+    location: location
+    tags: tags
+    privateNetworking: privateNetworking
+  }
+}
+
 module network 'core/network.bicep' = if (privateNetworking) {
   name: 'network'
   scope: resourceGroup
@@ -118,9 +142,11 @@ module network 'core/network.bicep' = if (privateNetworking) {
     location: location
     tags: tags
     storageAccountName: storageAccountName
+    keyVaultName: keyVaultName
   }
   dependsOn: [
     storage
+    keyVault
   ]
 }
 
@@ -155,6 +181,9 @@ module rbac 'core/rbac.bicep' = {
     communicationServiceName: communicationServiceName
     applicationInsightsName: applicationInsightsName
     identityName: identityName
+    keyVaultName: keyVaultName
+    deployerPrincipalId: deployerPrincipalId
+    deployerPrincipalType: deployerPrincipalType
   }
   // Names are known up front (what-if can predict them); the resources must exist first.
   dependsOn: [
@@ -162,6 +191,7 @@ module rbac 'core/rbac.bicep' = {
     storage
     monitoring
     communication
+    keyVault
   ]
 }
 
@@ -184,6 +214,8 @@ module functionApp 'app/functionapp.bicep' = {
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     purgeSchedule: purgeSchedule
+    keyVaultUri: keyVault.outputs.uri
+    encryptionKeyName: encryptionKeyName
     virtualNetworkSubnetId: privateNetworking ? network!.outputs.appSubnetId : ''
   }
   // The app reads storage and sends mail from its first start: its roles come first.
@@ -200,3 +232,5 @@ output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output SERVICE_API_NAME string = functionApp.outputs.name
 output SERVICE_API_URI string = functionApp.outputs.uri
 output EMAIL_SENDER_ADDRESS string = communication.outputs.senderAddress
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+output ENCRYPTION_KEY_NAME string = encryptionKeyName

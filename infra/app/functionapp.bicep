@@ -50,6 +50,12 @@ param instanceMemoryMB int
 @description('NCRONTAB schedule of PurgeExpiredTokens (UTC).')
 param purgeSchedule string
 
+@description('URI of the key vault holding the key that encrypts second-factor secrets.')
+param keyVaultUri string
+
+@description('Name of the vault secret whose versions are that key.')
+param encryptionKeyName string
+
 @description('Subnet the app is integrated into (private networking); empty: none.')
 param virtualNetworkSubnetId string = ''
 
@@ -129,6 +135,12 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       // reaches the app. With this, that view is the address the platform's front end appended (the
       // client's), not the front end's own: the app's per-address limits and security log need it.
       ASPNETCORE_FORWARDEDHEADERS_ENABLED: 'true'
+
+      // Second-factor secrets are sealed under the versions of this vault secret, read with the identity.
+      SecretKeys__VaultUri: keyVaultUri
+      SecretKeys__SecretName: encryptionKeyName
+      SecretKeys__Credential: 'managedidentity'
+      SecretKeys__ClientId: identityClientId
 
       Email__Provider: 'acs'
       Email__Acs__Endpoint: communicationEndpoint

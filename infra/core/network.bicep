@@ -10,6 +10,9 @@ param tags object = {}
 @description('Storage account reached through private endpoints.')
 param storageAccountName string
 
+@description('Key vault reached through a private endpoint.')
+param keyVaultName string
+
 @description('Address space of the virtual network.')
 param addressPrefix string = '10.0.0.0/16'
 
@@ -122,5 +125,66 @@ resource endpointZones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@
     ]
   }
 }]
+
+resource keyVault 'Microsoft.KeyVault/vaults@2024-11-01' existing = {
+  name: keyVaultName
+}
+
+// The vault, likewise: a private endpoint and its DNS zone, so the app reads the key inside the network.
+resource vaultZone 'Microsoft.Network/privateDnsZones@2024-06-01' = {
+  name: 'privatelink.vaultcore.azure.net'
+  location: 'global'
+  tags: tags
+}
+
+resource vaultZoneLink 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-06-01' = {
+  parent: vaultZone
+  name: '${name}-link'
+  location: 'global'
+  tags: tags
+  properties: {
+    virtualNetwork: {
+      id: vnet.id
+    }
+    registrationEnabled: false
+  }
+}
+
+resource vaultEndpoint 'Microsoft.Network/privateEndpoints@2024-05-01' = {
+  name: 'pe-${keyVaultName}'
+  location: location
+  tags: tags
+  properties: {
+    subnet: {
+      id: vnet.properties.subnets[1].id
+    }
+    privateLinkServiceConnections: [
+      {
+        name: 'vault'
+        properties: {
+          privateLinkServiceId: keyVault.id
+          groupIds: [
+            'vault'
+          ]
+        }
+      }
+    ]
+  }
+}
+
+resource vaultEndpointZone 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2024-05-01' = {
+  parent: vaultEndpoint
+  name: 'default'
+  properties: {
+    privateDnsZoneConfigs: [
+      {
+        name: 'vault'
+        properties: {
+          privateDnsZoneId: vaultZone.id
+        }
+      }
+    ]
+  }
+}
 
 output appSubnetId string = vnet.properties.subnets[0].id

@@ -169,7 +169,7 @@ public sealed class InfraTests
             return name.Length > 0 ? (string)table[name]! : id;
         }
 
-        Assert.Equal(5, assignments.Count);
+        Assert.Equal(7, assignments.Count);
         var byRole = assignments.ToDictionary(RoleOf);
         // Storage Blob Data Owner, once per container the app needs (a loop), scoped to the container.
         var blob = byRole["b7e6dc6d-f1e8-4753-8033-0f276bb0955b"];
@@ -191,11 +191,90 @@ public sealed class InfraTests
         Assert.Empty(permissions["dataActions"]!.AsArray());
         Assert.Equal("[resourceGroup().id]", (string?)Assert.Single(emailRole["properties"]!["assignableScopes"]!.AsArray()));
 
+        // Key Vault: the app reads secrets and nothing more; only the deploying principal (when named) may write them.
+        var secretsUser = byRole["4633458b-17de-408a-b874-0445c86b69e6"];
+        Assert.Contains("Microsoft.KeyVault/vaults", (string)secretsUser["scope"]!, StringComparison.Ordinal);
+        var secretsOfficer = byRole["b86a8fe4-44ce-4948-aee5-eccb2c155cd7"];
+        Assert.Contains("deployerPrincipalId", (string)secretsOfficer["condition"]!, StringComparison.Ordinal);
+        Assert.Contains("deployerPrincipalId", (string)secretsOfficer["properties"]!["principalId"]!, StringComparison.Ordinal);
+        Assert.DoesNotContain(byRole.Keys, r => r is "00482a5a-887f-4fb3-b363-3b7fe8e74483" or "b24988ac-6180-42a0-ab88-20f7382dd24c"); // Key Vault Administrator, Contributor
+
         Assert.All(assignments, a =>
         {
             Assert.StartsWith("[guid(", (string)a["name"]!, StringComparison.Ordinal);
-            Assert.Equal("ServicePrincipal", (string?)a["properties"]!["principalType"]);
+            if (a != secretsOfficer)
+            {
+                Assert.Equal("ServicePrincipal", (string?)a["properties"]!["principalType"]);
+                Assert.Contains("principalId", (string)a["properties"]!["principalId"]!, StringComparison.Ordinal);
+            }
         });
+    }
+
+    [Fact]
+    public async Task TheKeyVaultIsRbacOnlyWithPurgeProtectionAndTheAppReadsItsKeyWithItsIdentity()
+    {
+        var vault = Assert.Single(await OfTypeAsync("Microsoft.KeyVault/vaults"));
+        var properties = vault["properties"]!;
+
+        Assert.True((bool)properties["enableRbacAuthorization"]!);
+        Assert.True((bool)properties["enablePurgeProtection"]!);
+        Assert.True((bool)properties["enableSoftDelete"]!);
+        Assert.Equal(90, (int)properties["softDeleteRetentionInDays"]!);
+        Assert.Null(properties["accessPolicies"]);
+        Assert.False((bool)properties["enabledForTemplateDeployment"]!);
+        Assert.Contains("privateNetworking", (string)properties["publicNetworkAccess"]!, StringComparison.Ordinal);
+
+        var values = Assert.Single(await OfTypeAsync("Microsoft.Web/sites/config"))["properties"]!.AsObject();
+        Assert.Contains("keyVaultUri", values["SecretKeys__VaultUri"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal("managedidentity", (string?)values["SecretKeys__Credential"]);
+        Assert.Contains("identityClientId", values["SecretKeys__ClientId"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.False(values.ContainsKey("SecretKeys__File"));
+        // The vault secret's name is the one the app reads by default, and the one the post-provision script creates.
+        var main = await Compiled.Value;
+        var name = (string)main["variables"]!["encryptionKeyName"]!;
+        Assert.Equal(new Auth.Functions.Secrets.SecretKeyOptions().SecretName, name);
+        Assert.Contains(name, await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "infra", "scripts", "ensure-secret-key.sh")), StringComparison.Ordinal);
+        // The key is never a template value: the template makes no secret at all.
+        Assert.Empty(await OfTypeAsync("Microsoft.KeyVault/vaults/secrets"));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ThePostProvisionScriptCreatesTheKeyOnlyWhenTheVaultHasNone(bool exists)
+    {
+        // A stand-in for the az CLI on PATH: it records its arguments, and says whether the secret exists.
+        var bin = Directory.CreateTempSubdirectory("fake-az-").FullName;
+        var log = Path.Combine(bin, "calls");
+        await File.WriteAllTextAsync(Path.Combine(bin, "az"), $$"""
+            #!/bin/sh
+            echo "$@" >> '{{log}}'
+            case "$2 $3" in
+              "secret show") [ "{{(exists ? "yes" : "no")}}" = yes ] ;;
+              *) exit 0 ;;
+            esac
+            """);
+        File.SetUnixFileMode(Path.Combine(bin, "az"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        await using var script = LocalProcess.Start("sh", [Path.Combine(RepoPaths.Root, "infra", "scripts", "ensure-secret-key.sh")], new Dictionary<string, string?>
+        {
+            ["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH"),
+            ["AZURE_KEY_VAULT_NAME"] = "kv-test",
+            ["ENCRYPTION_KEY_NAME"] = "secret-encryption-key",
+        });
+
+        Assert.True(await script.WaitForExitAsync(TimeSpan.FromSeconds(30)), script.Output);
+        var calls = await File.ReadAllLinesAsync(log);
+        Assert.StartsWith("keyvault secret show --vault-name kv-test --name secret-encryption-key", calls[0], StringComparison.Ordinal);
+        if (exists)
+        {
+            Assert.Single(calls); // an existing key is never replaced
+            return;
+        }
+
+        var set = Assert.Single(calls.Skip(1));
+        Assert.StartsWith("keyvault secret set --vault-name kv-test --name secret-encryption-key --value ", set, StringComparison.Ordinal);
+        var value = set.Split("--value ")[1].Split(' ')[0];
+        Assert.Equal(32, Convert.FromBase64String(value).Length); // what the app's key ring accepts
     }
 
     [Fact]
@@ -221,12 +300,14 @@ public sealed class InfraTests
         var vnet = Assert.Single(await OfTypeAsync("Microsoft.Network/virtualNetworks"));
         var subnets = vnet["properties"]!["subnets"]!.AsArray();
         Assert.Contains(subnets, s => s!["properties"]!["delegations"]?[0]?["properties"]?["serviceName"]?.ToString() == "Microsoft.App/environments");
-        var endpoints = Assert.Single(await OfTypeAsync("Microsoft.Network/privateEndpoints"));
-        Assert.Contains("storageServices", (string)endpoints["copy"]!["count"]!, StringComparison.Ordinal);
+        var endpoints = await OfTypeAsync("Microsoft.Network/privateEndpoints");
+        Assert.Equal(2, endpoints.Count); // storage's (a loop over its services) and the vault's
+        Assert.Contains(endpoints, e => e["copy"] is { } copy && ((string)copy["count"]!).Contains("storageServices", StringComparison.Ordinal));
+        Assert.Contains(endpoints, e => e["properties"]!["privateLinkServiceConnections"]![0]!["properties"]!["groupIds"]![0]!.ToString() == "vault");
         var services = network["properties"]!["template"]!["variables"]!["storageServices"]!.AsArray().Select(s => (string)s!);
         Assert.Equal(["blob", "queue", "table"], services);
-        Assert.Single(await OfTypeAsync("Microsoft.Network/privateDnsZones"));
-        Assert.Single(await OfTypeAsync("Microsoft.Network/privateEndpoints/privateDnsZoneGroups"));
+        Assert.Equal(2, (await OfTypeAsync("Microsoft.Network/privateDnsZones")).Count);
+        Assert.Equal(2, (await OfTypeAsync("Microsoft.Network/privateEndpoints/privateDnsZoneGroups")).Count);
 
         var storage = Assert.Single(await OfTypeAsync("Microsoft.Storage/storageAccounts"));
         Assert.Contains("privateNetworking", (string)storage["properties"]!["publicNetworkAccess"]!, StringComparison.Ordinal);
@@ -265,7 +346,7 @@ public sealed class InfraTests
     }
 
     [Fact]
-    public async Task AzdBuildsTheFunctionsProjectItselfWithoutACustomHook()
+    public async Task AzdBuildsTheFunctionsProjectItselfAndItsOnlyHookMakesTheEncryptionKeyOnce()
     {
         var azureYaml = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "azure.yaml"));
 
@@ -273,7 +354,17 @@ public sealed class InfraTests
         Assert.True(File.Exists(Path.Combine(RepoPaths.Root, "functions", "Auth.Functions", "Auth.Functions.csproj")));
         Assert.Contains("language: dotnet", azureYaml, StringComparison.Ordinal);
         Assert.Contains("host: function", azureYaml, StringComparison.Ordinal);
-        Assert.DoesNotContain("hooks:", azureYaml, StringComparison.Ordinal);
+        // No build hook: the one hook runs after provisioning and only creates the vault key if it is missing.
+        foreach (var buildHook in new[] { "prepackage", "predeploy", "postpackage", "prebuild" })
+        {
+            Assert.DoesNotContain(buildHook + ":", azureYaml, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("postprovision:", azureYaml, StringComparison.Ordinal);
+        Assert.Contains("run: infra/scripts/ensure-secret-key.sh", azureYaml, StringComparison.Ordinal);
+        var script = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "infra", "scripts", "ensure-secret-key.sh"));
+        Assert.Contains("az keyvault secret show", script, StringComparison.Ordinal);
+        Assert.Contains("head -c 32 /dev/urandom | base64", script, StringComparison.Ordinal);
         Assert.DoesNotContain("dist:", azureYaml, StringComparison.Ordinal);
         Assert.DoesNotContain("br/public:", string.Concat(Directory.GetFiles(Path.Combine(RepoPaths.Root, "infra"), "*.bicep", SearchOption.AllDirectories).Select(File.ReadAllText)), StringComparison.Ordinal);
     }
