@@ -66,6 +66,31 @@ public sealed class PurgeTests
     }
 
     [Fact]
+    public async Task SecondFactorTicketsArePurgedOnceExpiredAndTheFactorStays()
+    {
+        var clock = AuthApp.NewClock();
+        await using var app = await AuthApp.StartAsync(clock);
+        var user = await MfaTestKit.NewEnrolledUserAsync(app);
+        var used = await MfaTestKit.TicketAsync(app, user);
+        await (await MfaTestKit.CompleteAsync(app, used, code: MfaTestKit.CodeNow(app, user.Secret))).ShouldBe(HttpStatusCode.OK);
+        await MfaTestKit.TicketAsync(app, user); // never used
+        await MfaTestKit.TicketAsync(app, user); // never used
+
+        var first = await PurgeAsync(app);
+        Assert.Equal(0, first.MfaTickets);
+        Assert.Equal(2, (await RowsAsync(app.Tables.Users, user.UserId)).Count(r => r.StartsWith("tkt-", StringComparison.Ordinal)));
+
+        clock.Advance(TimeSpan.FromHours(2));
+        var second = await PurgeAsync(app);
+
+        Assert.Equal(2, second.MfaTickets); // the used one was deleted with its login: its index row is dropped uncounted
+        var rows = await RowsAsync(app.Tables.Users, user.UserId);
+        Assert.DoesNotContain(rows, r => r.StartsWith("tkt-", StringComparison.Ordinal));
+        Assert.Contains("mfa", rows);
+        Assert.Contains("second-factor tickets", second.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AUsedResetTokenIsPurgedAndTheCountsAreLogged()
     {
         var clock = AuthApp.NewClock();
