@@ -51,6 +51,20 @@ public sealed class OpenApiAndHealthTests
         Assert.Contains("`email_taken`", (string)conflict["description"]!, StringComparison.Ordinal);
         var login400 = paths["/api/auth/login"]!["post"]!["responses"]!["400"]!["content"]!["application/problem+json"]!["schema"]!["allOf"]![1]!;
         Assert.Equal(["malformed_json", "validation_failed"], login400["properties"]!["code"]!["enum"]!.AsArray().Select(c => (string)c!));
+        // The second factor's codes, in the operations that can answer them.
+        string[] CodesOf(string path, string method, string status) =>
+            [.. paths[path]![method]!["responses"]![status]!["content"]!["application/problem+json"]!["schema"]!["allOf"]![1]!["properties"]!["code"]!["enum"]!.AsArray().Select(c => (string)c!)];
+        Assert.Equal(["invalid_credentials", "mfa_required"], CodesOf("/api/auth/login", "post", "401"));
+        Assert.Equal(["invalid_credentials", "mfa_required"], CodesOf("/api/auth/login", "get", "401"));
+        Assert.Equal(["invalid_mfa_code"], CodesOf("/api/auth/login/mfa", "post", "401"));
+        Assert.Equal(["mfa_already_enabled"], CodesOf("/api/auth/mfa/totp", "post", "409"));
+        Assert.Equal(["unauthorized", "reauthentication_required"], CodesOf("/api/auth/mfa/totp", "post", "401").Order(StringComparer.Ordinal).Reverse());
+        Assert.Equal(["invalid_mfa_code", "reauthentication_required", "unauthorized"], CodesOf("/api/auth/mfa/totp", "delete", "401").Order(StringComparer.Ordinal));
+        Assert.Equal(["mfa_already_enabled", "mfa_not_enabled"], CodesOf("/api/auth/mfa/totp/confirm", "post", "409"));
+        Assert.Equal(["mfa_not_enabled"], CodesOf("/api/auth/mfa/recovery-codes", "post", "409"));
+        var problem = document["components"]!["schemas"]!["ProblemBody"]!;
+        Assert.NotNull(problem["properties"]!["mfaTicket"]);
+        Assert.DoesNotContain("mfaTicket", problem["required"]!.AsArray().Select(r => (string)r!));
         // A success without a body is documented too, and path parameters are declared.
         Assert.NotNull(paths["/api/tokens/{id}"]!["delete"]!["responses"]!["204"]);
         Assert.Equal("id", (string?)paths["/api/tokens/{id}"]!["delete"]!["parameters"]![0]!["name"]);
