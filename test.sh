@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the tests need (Azurite and maildev from package-lock.json, Debian's Chromium for
-# the reset-page test) and runs every test.
+# Installs what the tests need (Azurite and maildev from package-lock.json; Debian's Chromium for the
+# browser tests, and curl, jq and oathtool for the README's walk-through) and runs every test.
 # Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -10,12 +10,19 @@ if [ ! -x node_modules/.bin/azurite ] || [ package-lock.json -nt node_modules/.p
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-if [ ! -x /usr/bin/chromium ]; then
-  echo "Installing Chromium (Debian package) for the browser test..."
+# Debian packages: Chromium for the browser tests; curl, jq and oathtool, which the README's
+# walk-through uses (a test runs it as written).
+missing=""
+for tool in chromium curl jq oathtool; do
+  command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
+done
+if [ -n "$missing" ]; then
+  echo "Installing Debian packages:$missing..."
   sudo=""
   if [ "$(id -u)" -ne 0 ]; then sudo=sudo; fi
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >/dev/null
 fi
 
 # The contract tests open the deployable artefact: build it exactly as a deploy does.

@@ -1,0 +1,66 @@
+using System.Text.RegularExpressions;
+using Auth.Functions.Tests.Infrastructure;
+
+namespace Auth.Functions.Tests.Integration;
+
+/// <summary>
+/// The README's curl walk-through, run as written (bash, curl, jq and oathtool, which ./test.sh
+/// installs) against the app on a real socket, with its mail in <c>.data/mail</c> of the working
+/// directory as under ./run.sh: a newcomer following it gets what it says.
+/// </summary>
+public sealed partial class ReadmeWalkthroughTests
+{
+    [Fact]
+    public async Task TheWalkThroughWorksAsWrittenSecondFactorIncluded()
+    {
+        var blocks = WalkThroughBlocks();
+        Assert.Equal(2, blocks.Count);
+        Assert.Contains("oathtool --totp", blocks[1], StringComparison.Ordinal);
+
+        var work = Directory.CreateTempSubdirectory("walkthrough-").FullName;
+        var mail = Path.Combine(work, ".data", "mail");
+        Directory.CreateDirectory(mail);
+        var port = LocalProcess.FreePort();
+        await using var app = await AuthApp.StartAsync(
+            settings: new Dictionary<string, string?>
+            {
+                ["Accounts:RequireVerifiedEmail"] = "true", // the service's default, which the walk-through shows
+                ["Email:Provider"] = "pickup",
+                ["Email:PickupDirectory"] = mail,
+            },
+            emailSender: AuthApp.ConfiguredSender,
+            kestrelPort: port);
+
+        // Only the base URL changes: the app listens on a free port instead of 7071.
+        var script = string.Join("\n", blocks).Replace("B=http://localhost:7071", $"B=http://127.0.0.1:{port}", StringComparison.Ordinal);
+        Assert.Contains($"B=http://127.0.0.1:{port}", script, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(Path.Combine(work, "walkthrough.sh"), script);
+        await using var run = LocalProcess.Start("bash", [Path.Combine(work, "walkthrough.sh")], workingDirectory: work);
+
+        Assert.True(await run.WaitForExitAsync(TimeSpan.FromMinutes(2)), run.Output);
+        var lines = run.Output.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        Assert.DoesNotContain(lines, l => l.StartsWith("null", StringComparison.Ordinal)); // jq found every field it picked
+        Assert.Contains(lines, l => l.Contains("\"emailVerified\":false", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.EndsWith(" password_changed", StringComparison.Ordinal));
+        // The second factor: ten recovery codes, then a session from the ticket and the next step's code.
+        Assert.Equal(10, lines.Count(l => RecoveryCode().IsMatch(l)));
+        Assert.StartsWith("afs_sess_", lines[^1], StringComparison.Ordinal);
+        Assert.StartsWith("<svg", (await File.ReadAllTextAsync(Path.Combine(work, "qr.svg"))).TrimStart(), StringComparison.Ordinal);
+        Assert.DoesNotContain(lines, l => l.Contains("invalid_mfa_code", StringComparison.Ordinal) || l.Contains("\"status\":5", StringComparison.Ordinal));
+    }
+
+    /// <summary>The bash blocks of the README's "Walk-through with curl" section, in order.</summary>
+    private static List<string> WalkThroughBlocks()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
+        var start = readme.IndexOf("## Walk-through with curl", StringComparison.Ordinal);
+        var end = readme.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
+        return [.. BashBlock().Matches(readme[start..end]).Select(m => m.Groups[1].Value)];
+    }
+
+    [GeneratedRegex(@"```bash\n(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex BashBlock();
+
+    [GeneratedRegex("^[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$")]
+    private static partial Regex RecoveryCode();
+}
