@@ -15,9 +15,6 @@ public sealed record ProblemBody(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? MfaMethods = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? Expires = null);
 
-/// <summary>The members an <c>mfa_required</c> problem adds: the ticket, what completes it, and until when.</summary>
-public sealed record ProblemExtensions(string MfaTicket, IReadOnlyList<string> MfaMethods, DateTimeOffset Expires);
-
 /// <summary>An <c>application/problem+json</c> answer with a stable <c>code</c> and optional headers.</summary>
 public sealed class ApiProblem : IResult, IStatusCodeHttpResult
 {

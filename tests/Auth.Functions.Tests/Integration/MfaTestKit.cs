@@ -5,9 +5,6 @@ using Auth.Functions.Tests.Infrastructure;
 
 namespace Auth.Functions.Tests.Integration;
 
-/// <summary>An account with a confirmed second factor, and what a test needs to use it.</summary>
-internal sealed record MfaUser(string Email, string Password, string Key, string UserId, byte[] Secret, string[] RecoveryCodes);
-
 /// <summary>Enrols through the API as an app would, computing codes from the secret as an authenticator app does.</summary>
 internal static class MfaTestKit
 {

@@ -1,0 +1,3 @@
+namespace Auth.Functions.Accounts;
+
+public sealed record BeginTotpRequest(string? Password);

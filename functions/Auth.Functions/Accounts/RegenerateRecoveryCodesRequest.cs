@@ -1,0 +1,4 @@
+namespace Auth.Functions.Accounts;
+
+/// <param name="Code">A TOTP code or a recovery code.</param>
+public sealed record RegenerateRecoveryCodesRequest(string? Code);
