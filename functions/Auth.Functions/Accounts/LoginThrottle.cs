@@ -72,7 +72,11 @@ public sealed class LoginThrottle(AuthTables tables, ExpiryIndex expiry, Network
         return new LoginAttempt(emailKey, network, networkFailures, account, spray, waits.Max());
     }
 
-    /// <summary>An attempt allowed to go on but then refused for another reason (never evaluated): its count is taken back.</summary>
+    /// <summary>
+    /// An attempt allowed to go on but then refused for another reason (never evaluated), or one whose
+    /// right password proves too little to clear the counts (an account with a second factor): its own
+    /// count is taken back, and nothing else.
+    /// </summary>
     public Task ReleaseAsync(LoginAttempt attempt, CancellationToken cancellationToken) =>
         attempt.Wait is null ? UncountAsync(attempt.EmailKey, attempt.Network, cancellationToken) : Task.CompletedTask;
 

@@ -132,7 +132,11 @@ public sealed class MfaSettingsService(MfaStore mfa, PasswordService passwords, 
         return new MfaOutcome.RecoveryCodesIssued(codes);
     }
 
-    /// <summary>The password, counted as a login attempt; null when it is right.</summary>
+    /// <summary>
+    /// The password, counted as a login attempt; null when it is right. A right one only takes its own
+    /// attempt back: it clears no earlier failures, or a caller with the password could wipe the count
+    /// of wrong codes between guesses (DisableTotp takes both).
+    /// </summary>
     private async Task<MfaOutcome?> ReauthenticateAsync(Caller caller, string password, string network, CancellationToken cancellationToken)
     {
         var counted = await throttle.TryBeginAsync(EmailAddress.KeyOf(caller.User.NormalizedEmail), network, cancellationToken);
@@ -147,7 +151,7 @@ public sealed class MfaSettingsService(MfaStore mfa, PasswordService passwords, 
             return new MfaOutcome.ReauthenticationRequired();
         }
 
-        await throttle.ResetAsync(counted, cancellationToken);
+        await throttle.ReleaseAsync(counted, cancellationToken);
         return null;
     }
 

@@ -55,7 +55,9 @@ public sealed class PasswordChangeService(
                 return new PasswordChangeOutcome.WrongOldPassword();
             }
 
-            await throttle.ResetAsync(counted, cancellationToken);
+            // For an account with a second factor, only a right code clears the count (its wrong codes are in
+            // it): the password alone just takes its own attempt back.
+            await (user.HasMfa ? throttle.ReleaseAsync(counted, cancellationToken) : throttle.ResetAsync(counted, cancellationToken));
             hash ??= await passwords.HashAsync(newPassword, cancellationToken);
             var generation = revokeOthers
                 ? await users.TryRevokeAsync(user, keepTokenId: caller.TokenId, hash, SecurityEventTypes.PasswordChanged, caller.TokenId, cancellationToken)

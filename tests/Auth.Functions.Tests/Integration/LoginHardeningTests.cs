@@ -139,6 +139,8 @@ public sealed partial class LoginHardeningTests
         await using var app = await AuthApp.StartAsync();
         var api = app.Api();
         await api.RegisterAsync("contended@example.com", Password);
+        // The registration's verification email counts itself in the throttles table too: let it finish first.
+        await app.QuietAsync();
 
         var verifications = app.Hasher.Verifications;
 

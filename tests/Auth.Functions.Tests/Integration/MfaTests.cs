@@ -374,6 +374,36 @@ public sealed class MfaTests
         await (await api.PostAsync("/api/auth/mfa/recovery-codes", new { code = CodeNow(app, user.Secret) })).ShouldBeProblem(HttpStatusCode.Conflict, "mfa_not_enabled");
     }
 
+    [Theory]
+    [InlineData("disable")]
+    [InlineData("change-password")]
+    public async Task TheRightPasswordOnASignedInCallNeverWipesTheCountOfWrongCodes(string wipe)
+    {
+        await using var app = await AuthApp.StartAsync(AuthApp.NewClock());
+        var user = await NewEnrolledUserAsync(app);
+        var api = app.Api(user.Key);
+
+        // Guess codes with the password known, trying to clear the count between guesses with it.
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 8; i++)
+        {
+            if (wipe == "change-password")
+            {
+                var changed = await api.PostAsync("/api/auth/password/change", new { oldPassword = user.Password, newPassword = user.Password + "!" });
+                statuses.Add(changed.StatusCode);
+                await (await api.PostAsync("/api/auth/password/change", new { oldPassword = user.Password + "!", newPassword = user.Password })).ShouldBe(changed.StatusCode);
+                statuses.Add((await api.PostAsync("/api/auth/mfa/recovery-codes", new { code = WrongCode(app, user) })).StatusCode);
+            }
+            else
+            {
+                statuses.Add((await api.SendAsync(HttpMethod.Delete, "/api/auth/mfa/totp", new { password = user.Password, code = WrongCode(app, user) })).StatusCode);
+            }
+        }
+
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+        Assert.True(statuses.Count(s => s == HttpStatusCode.Unauthorized) <= 5, string.Join(", ", statuses));
+    }
+
     [Fact]
     public async Task NewRecoveryCodesReplaceTheOldSet()
     {
