@@ -40,14 +40,14 @@ public sealed class AccountFunctions(
     [EndpointSummary("Log in with email and password; returns a 24-hour session key.")]
     [JsonRequest(typeof(LoginRequest))]
     [Response(StatusCodes.Status200OK, typeof(LoginResponse))]
-    [ProblemResponses(ProblemCodes.ValidationFailed, ProblemCodes.InvalidCredentials, ProblemCodes.EmailNotVerified, ProblemCodes.MfaRequired, ProblemCodes.TooManyRequests)]
+    [ProblemResponses(ProblemCodes.ValidationFailed, ProblemCodes.InvalidCredentials, ProblemCodes.EmailNotVerified, ProblemCodes.AccountDisabled, ProblemCodes.MfaRequired, ProblemCodes.TooManyRequests)]
     public Task<IResult> Login([HttpTrigger(AuthorizationLevel.Anonymous, "post", "options", Route = Routes.Login)] HttpRequest request) =>
         api.RunAsync(request, LoginPolicy, LoginAsync);
 
     [Function(nameof(LoginBasic))]
     [EndpointSummary("Log in with Authorization: Basic base64(email:password).")]
     [Response(StatusCodes.Status200OK, typeof(LoginResponse))]
-    [ProblemResponses(ProblemCodes.InvalidCredentials, ProblemCodes.EmailNotVerified, ProblemCodes.MfaRequired, ProblemCodes.TooManyRequests)]
+    [ProblemResponses(ProblemCodes.InvalidCredentials, ProblemCodes.EmailNotVerified, ProblemCodes.AccountDisabled, ProblemCodes.MfaRequired, ProblemCodes.TooManyRequests)]
     public Task<IResult> LoginBasic([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Login)] HttpRequest request) =>
         api.RunAsync(request, LoginBasicPolicy, LoginBasicAsync);
 
@@ -208,6 +208,7 @@ public sealed class AccountFunctions(
         LoginOutcome.Success s => TypedResults.Ok(new LoginResponse(s.User.ToDto(), s.Token.ToDto(s.Key))),
         LoginOutcome.Throttled t => Problems.TooManyRequests(t.RetryAfter),
         LoginOutcome.EmailNotVerified => Problems.EmailNotVerified(),
+        LoginOutcome.AccountDisabled => Problems.AccountDisabled(),
         LoginOutcome.MfaRequired m => Problems.MfaRequired(m.Ticket, m.Expires, challenge),
         _ => Problems.InvalidCredentials(challenge),
     };

@@ -22,4 +22,6 @@ namespace Auth.Functions.Accounts;
 [JsonSerializable(typeof(DisableTotpRequest))]
 [JsonSerializable(typeof(RegenerateRecoveryCodesRequest))]
 [JsonSerializable(typeof(LoginMfaRequest))]
+[JsonSerializable(typeof(DeleteAccountRequest))]
+[JsonSerializable(typeof(AccountExport))]
 public sealed partial class AccountsJsonContext : JsonSerializerContext;

@@ -21,7 +21,9 @@ public static class AccountsServiceCollectionExtensions
         services.AddSingleton<NetworkFailureLimit>();
         services.AddSingleton<LoginService>();
         services.AddSingleton<PasswordChangeService>();
+        services.AddSingleton<Reauthentication>();
         services.AddSingleton<MfaSettingsService>();
+        services.AddSingleton<AccountErasure>();
         return services;
     }
 }

@@ -38,5 +38,8 @@ public static partial class AuthEvents
     [LoggerMessage(EventId = 1033, Level = LogLevel.Warning, Message = "User {UserId} was registered, but its verification email could not be queued; ResendVerification can ask again.")]
     public static partial void VerificationNotQueued(ILogger logger, Exception exception, string userId);
 
+    [LoggerMessage(EventId = 1034, Level = LogLevel.Information, Message = "Login of user {UserId} refused: the account is disabled.")]
+    public static partial void LoginRefusedDisabled(ILogger logger, string userId);
+
     public const string UnknownUser = UserStore.UnknownUser;
 }

@@ -13,6 +13,9 @@ public abstract record LoginOutcome
     /// <summary>The password was right, but the address is not verified yet and verification is required.</summary>
     public sealed record EmailNotVerified : LoginOutcome;
 
+    /// <summary>The password was right, but an admin disabled the account.</summary>
+    public sealed record AccountDisabled : LoginOutcome;
+
     /// <summary>The password was right and a second factor is due: the ticket to send the code with.</summary>
     public sealed record MfaRequired(string Ticket, DateTimeOffset Expires) : LoginOutcome;
 

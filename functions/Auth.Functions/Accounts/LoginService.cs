@@ -78,6 +78,15 @@ public sealed class LoginService(
             }
         }
 
+        if (user.IsDisabled)
+        {
+            // Only now, with the password verified, may the answer differ from a wrong password's; the
+            // attempt counts for nothing either way (nothing is cleared for a disabled account).
+            await throttle.ReleaseAsync(attempt, cancellationToken);
+            AuthEvents.LoginRefusedDisabled(logger, user.PartitionKey);
+            return new LoginOutcome.AccountDisabled();
+        }
+
         if (accounts.Value.RequireVerifiedEmail && !user.IsEmailVerified)
         {
             // Only now, with the password verified, may the answer differ from a wrong password's.
@@ -170,7 +179,7 @@ public sealed class LoginService(
             var factorRead = mfa.GetAsync(parsed.UserId, cancellationToken);
             await Task.WhenAll(ticketRead, userRead, factorRead);
             var (ticket, user, factor) = (await ticketRead, await userRead, await factorRead);
-            if (ticket is null || user is null || factor is not { Enabled: true } || !mfa.IsLive(ticketKey.Trim(), ticket, user))
+            if (ticket is null || user is null || !Revocation.Admits(user) || factor is not { Enabled: true } || !mfa.IsLive(ticketKey.Trim(), ticket, user))
             {
                 return new LoginOutcome.InvalidMfaCode();
             }

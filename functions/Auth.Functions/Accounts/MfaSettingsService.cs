@@ -1,5 +1,4 @@
 using Auth.Functions.Mfa;
-using Auth.Functions.Passwords;
 using Auth.Functions.Tokens;
 using Auth.Functions.Users;
 
@@ -10,7 +9,7 @@ namespace Auth.Functions.Accounts;
 /// caller. Passwords and codes are checked as counted login attempts of the account: a stolen session
 /// is not a way to guess either.
 /// </summary>
-public sealed class MfaSettingsService(MfaStore mfa, PasswordService passwords, LoginThrottle throttle, TimeProvider clock, ILogger<MfaSettingsService> logger)
+public sealed class MfaSettingsService(MfaStore mfa, LoginThrottle throttle, Reauthentication reauthentication, TimeProvider clock, ILogger<MfaSettingsService> logger)
 {
     /// <summary>A new secret for the authenticator app, once the password is proven. Nothing is enforced until confirmed.</summary>
     public async Task<MfaOutcome> BeginAsync(Caller caller, string password, string network, CancellationToken cancellationToken)
@@ -20,7 +19,7 @@ public sealed class MfaSettingsService(MfaStore mfa, PasswordService passwords, 
             return new MfaOutcome.AlreadyEnabled();
         }
 
-        if (await ReauthenticateAsync(caller, password, network, cancellationToken) is { } refused)
+        if (await reauthentication.CheckPasswordAsync(caller, password, network, cancellationToken) is { } refused)
         {
             return refused;
         }
@@ -74,7 +73,7 @@ public sealed class MfaSettingsService(MfaStore mfa, PasswordService passwords, 
             return new MfaOutcome.NotEnabled();
         }
 
-        if (await ReauthenticateAsync(caller, password, network, cancellationToken) is { } refused)
+        if (await reauthentication.CheckPasswordAsync(caller, password, network, cancellationToken) is { } refused)
         {
             return refused;
         }
@@ -85,7 +84,7 @@ public sealed class MfaSettingsService(MfaStore mfa, PasswordService passwords, 
             return new MfaOutcome.NotEnabled();
         }
 
-        if (await ProveAsync(caller, factor, code, network, cancellationToken) is not { } proof)
+        if (await reauthentication.ProveAsync(caller, factor, code, network, cancellationToken) is not { } proof)
         {
             return new MfaOutcome.InvalidCode();
         }
@@ -114,7 +113,7 @@ public sealed class MfaSettingsService(MfaStore mfa, PasswordService passwords, 
             return new MfaOutcome.Throttled(wait);
         }
 
-        if (await mfa.CheckAsync(factor, TotpOrNull(code), RecoveryOrNull(code), cancellationToken) is not { } proof)
+        if (await mfa.CheckAsync(factor, Reauthentication.TotpOrNull(code), Reauthentication.RecoveryOrNull(code), cancellationToken) is not { } proof)
         {
             await Task.WhenAll(throttle.RecordFailureAsync(counted, cancellationToken), mfa.RecordFailureAsync(caller.UserId, cancellationToken));
             MfaLog.WrongCode(logger, caller.UserId, "recovery codes");
@@ -132,48 +131,4 @@ public sealed class MfaSettingsService(MfaStore mfa, PasswordService passwords, 
         return new MfaOutcome.RecoveryCodesIssued(codes);
     }
 
-    /// <summary>
-    /// The password, counted as a login attempt; null when it is right. A right one only takes its own
-    /// attempt back: it clears no earlier failures, or a caller with the password could wipe the count
-    /// of wrong codes between guesses (DisableTotp takes both).
-    /// </summary>
-    private async Task<MfaOutcome?> ReauthenticateAsync(Caller caller, string password, string network, CancellationToken cancellationToken)
-    {
-        var counted = await throttle.TryBeginAsync(EmailAddress.KeyOf(caller.User.NormalizedEmail), network, cancellationToken);
-        if (counted.Wait is { } wait)
-        {
-            return new MfaOutcome.Throttled(wait);
-        }
-
-        if (await passwords.VerifyAsync(caller.User.PasswordHash, password, cancellationToken) == PasswordVerification.Failed)
-        {
-            await throttle.RecordFailureAsync(counted, cancellationToken);
-            return new MfaOutcome.ReauthenticationRequired();
-        }
-
-        await throttle.ReleaseAsync(counted, cancellationToken);
-        return null;
-    }
-
-    /// <summary>A code for a management call, counted as a login attempt; a wrong one is recorded as <c>mfa_failed</c>.</summary>
-    private async Task<MfaProof?> ProveAsync(Caller caller, MfaEntity factor, string code, string network, CancellationToken cancellationToken)
-    {
-        var proof = await mfa.CheckAsync(factor, TotpOrNull(code), RecoveryOrNull(code), cancellationToken);
-        if (proof is null)
-        {
-            MfaLog.WrongCode(logger, caller.UserId, "management");
-            await Task.WhenAll(
-                throttle.CountFailureAsync(EmailAddress.KeyOf(caller.User.NormalizedEmail), network, cancellationToken),
-                mfa.RecordFailureAsync(caller.UserId, cancellationToken));
-        }
-
-        return proof;
-    }
-
-    /// <summary>Six digits are a TOTP code; anything else is tried as a recovery code.</summary>
-    private static string? TotpOrNull(string code) => IsTotp(code) ? code.Trim() : null;
-
-    private static string? RecoveryOrNull(string code) => IsTotp(code) ? null : code;
-
-    private static bool IsTotp(string code) => code.Trim() is { Length: TotpCodes.Digits } c && c.AsSpan().IndexOfAnyExceptInRange('0', '9') < 0;
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Auth.Functions.Events;
 using Auth.Functions.Http;
 using Auth.Functions.Tokens;
@@ -20,22 +19,18 @@ public sealed class SecurityEventFunctions(KeyedApi keyed, SecurityEvents events
 
     private async Task<IResult> ListAsync(Caller caller, HttpRequest request, CancellationToken cancellationToken)
     {
-        var limitText = request.Query["limit"].ToString();
-        var limit = SecurityEvents.DefaultPageSize;
-        if (limitText.Length > 0 && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > SecurityEvents.MaxPageSize))
+        var (paging, problem) = EventPageRequest.Read(request);
+        if (problem is not null)
         {
-            return Problems.Validation("limit", $"Must be a whole number from 1 to {SecurityEvents.MaxPageSize}.");
+            return problem;
         }
 
-        var before = request.Query["before"].ToString();
-        if (before.Length > 0 && !SecurityEventEntity.IsValidId(before))
-        {
-            return Problems.Validation("before", "Must be the 'next' value of a previous page.");
-        }
-
-        var page = await events.ListAsync(caller.UserId, limit, before.Length > 0 ? before : null, cancellationToken);
-        return TypedResults.Ok(new SecurityEventListResponse(
-            [.. page.Items.Select(e => new SecurityEventDto(e.Id, e.Type, e.At, e.Ip, e.UserAgent, e.TokenId, e.Label, e.Method, e.Mfa))],
-            page.Next));
+        var page = await events.ListAsync(caller.UserId, paging!.Limit, paging.Before, cancellationToken);
+        return TypedResults.Ok(ToResponse(page));
     }
+
+    /// <summary>A page of a user's log as the API shows it (the owner's and an admin's view are the same).</summary>
+    public static SecurityEventListResponse ToResponse(SecurityEventPage page) => new(
+        [.. page.Items.Select(e => new SecurityEventDto(e.Id, e.Type, e.At, e.Ip, e.UserAgent, e.TokenId, e.Label, e.Method, e.Mfa))],
+        page.Next);
 }

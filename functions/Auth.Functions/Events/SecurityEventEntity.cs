@@ -27,6 +27,9 @@ public sealed class SecurityEventEntity : TableRow
     /// <summary>For <c>login_succeeded</c>: whether a second factor was proven too.</summary>
     public bool? Mfa { get; set; }
 
+    /// <summary>In the admin audit log: the user the call concerned, if any.</summary>
+    public string? Subject { get; set; }
+
     /// <summary>Set once the account has been emailed about this event (notifications).</summary>
     public bool? Notified { get; set; }
 

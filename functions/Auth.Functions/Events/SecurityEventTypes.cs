@@ -18,4 +18,8 @@ public static class SecurityEventTypes
     public const string MfaFailed = "mfa_failed";
     public const string RecoveryCodeUsed = "recovery_code_used";
     public const string RecoveryCodesRegenerated = "recovery_codes_regenerated";
+    public const string AccountDisabled = "account_disabled";
+    public const string AccountEnabled = "account_enabled";
+    public const string AdminAction = "admin_action";
+    public const string AccountExport = "account_export";
 }

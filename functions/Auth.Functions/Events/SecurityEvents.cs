@@ -188,6 +188,19 @@ public sealed partial class SecurityEvents(
             : new SecurityEventPage(items, null);
     }
 
+    /// <summary>When the user's newest event of <paramref name="type"/> happened (within retention), or null.</summary>
+    public async Task<DateTimeOffset?> LastOfTypeAsync(string userId, string type, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {userId} and RowKey ge {SecurityEventEntity.RowPrefix} and RowKey lt {SecurityEventEntity.RowPrefixEnd} and Type eq {type}");
+        await foreach (var row in tables.Users.QueryAsync<SecurityEventEntity>(filter, maxPerPage: 1, select: [nameof(SecurityEventEntity.At)], cancellationToken: cancellationToken))
+        {
+            return row.At;
+        }
+
+        return null;
+    }
+
     /// <summary>When the events of <paramref name="day"/> (UTC midnight) are past retention.</summary>
     public DateTimeOffset DueOf(DateTime day) => new DateTimeOffset(day, TimeSpan.Zero).AddDays(1) + options.Value.Retention;
 

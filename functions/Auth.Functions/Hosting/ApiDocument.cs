@@ -21,6 +21,7 @@ public sealed class ApiDocument
     public const string Title = "Auth.Functions";
     private const string DocumentName = "v1";
     private const string Scheme = "bearerKey";
+    private const string AdminScheme = "adminKey";
 
     private readonly Lazy<Task<string>> _json = new(GenerateAsync);
 
@@ -162,6 +163,12 @@ public sealed class ApiDocument
                 Scheme = "bearer",
                 Description = "A session key (afs_sess_…) or API key (afs_api_…). Basic base64(email:key) is accepted too.",
             };
+            document.Components.SecuritySchemes[AdminScheme] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "An admin key (afs_admin_…), minted by the app's executable (admin create-key). Works on /api/admin/* only; a user key there gets 403 forbidden.",
+            };
             return Task.CompletedTask;
         });
         options.AddOperationTransformer((operation, context, _) =>
@@ -169,6 +176,11 @@ public sealed class ApiDocument
             if (context.Description.ActionDescriptor.EndpointMetadata.OfType<RequiresKeyAttribute>().Any())
             {
                 operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(Scheme, context.Document)] = [] }];
+            }
+
+            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<RequiresAdminKeyAttribute>().Any())
+            {
+                operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(AdminScheme, context.Document)] = [] }];
             }
 
             return Task.CompletedTask;

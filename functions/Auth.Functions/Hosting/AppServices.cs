@@ -1,4 +1,5 @@
 using Auth.Functions.Accounts;
+using Auth.Functions.Admin;
 using Auth.Functions.Email;
 using Auth.Functions.Events;
 using Auth.Functions.Http;
@@ -46,6 +47,8 @@ public static class AppServices
         services.AddNotifications();
         // Email verification: links sent through the notifications' queue.
         services.AddEmailVerification();
+        // The admin API: admin keys' calls, the audit log.
+        services.AddAdmin();
         // What the hourly PurgeExpiredTokens runs.
         services.AddPurge();
         // Per-address limits on anonymous endpoints that create work.
@@ -74,5 +77,6 @@ public static class AppServices
         options.TypeInfoResolverChain.Insert(4, Health.HealthJsonContext.Default);
         options.TypeInfoResolverChain.Insert(5, NotificationsJsonContext.Default);
         options.TypeInfoResolverChain.Insert(6, Verification.VerificationJsonContext.Default);
+        options.TypeInfoResolverChain.Insert(7, AdminJsonContext.Default);
     }
 }

@@ -35,7 +35,7 @@ public static class FunctionEndpoints
             if (attribute is ProblemResponsesAttribute problems)
             {
                 var readsJson = function.Method.IsDefined(typeof(JsonRequestAttribute));
-                var requiresKey = function.Method.IsDefined(typeof(RequiresKeyAttribute));
+                var requiresKey = function.Method.IsDefined(typeof(RequiresKeyAttribute)) || function.Method.IsDefined(typeof(RequiresAdminKeyAttribute));
                 foreach (var problem in problems.AsMetadata(readsJson, requiresKey))
                 {
                     builder.Metadata.Add(problem);

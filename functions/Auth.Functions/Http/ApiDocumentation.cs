@@ -34,7 +34,7 @@ public sealed class ResponseAttribute(int statusCode, Type? type = null, string 
 /// <c>application/problem+json</c> and the document names the codes it can carry. What every function
 /// of a kind can answer is added here, not repeated on each: <c>storage_unavailable</c> for all;
 /// <c>malformed_json</c>, <c>payload_too_large</c> and <c>unsupported_media_type</c> with a JSON body;
-/// <c>unauthorized</c> where a key is required.
+/// <c>unauthorized</c> and <c>forbidden</c> where a key is required.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class ProblemResponsesAttribute(params string[] codes) : Attribute
@@ -51,7 +51,8 @@ public sealed class ProblemResponsesAttribute(params string[] codes) : Attribute
 
         if (requiresKey)
         {
-            all.Add(ProblemCodes.Unauthorized);
+            // No key, or a dead one; or a live key of the other kind (admin keys work on /api/admin only).
+            all.AddRange([ProblemCodes.Unauthorized, ProblemCodes.Forbidden]);
         }
 
         return all.Distinct().GroupBy(ProblemCodes.StatusOf).OrderBy(g => g.Key).Select(g => new ProblemResponse(g.Key, [.. g.Order(StringComparer.Ordinal)]));
@@ -86,3 +87,7 @@ public sealed class ApiTagAttribute(string name, string description) : Attribute
 /// <summary>The function needs <c>Authorization: Bearer {key}</c> (or Basic with a key).</summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class RequiresKeyAttribute : Attribute;
+
+/// <summary>The operation takes an admin key (<c>afs_admin_…</c>) only.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class RequiresAdminKeyAttribute : Attribute;

@@ -28,6 +28,8 @@ public static class ProblemCodes
     public const string MfaAlreadyEnabled = "mfa_already_enabled";
     public const string MfaNotEnabled = "mfa_not_enabled";
     public const string ReauthenticationRequired = "reauthentication_required";
+    public const string AccountDisabled = "account_disabled";
+    public const string Forbidden = "forbidden";
 
     public static int StatusOf(string code) => code switch
     {
@@ -53,6 +55,8 @@ public static class ProblemCodes
         MfaAlreadyEnabled => 409,
         MfaNotEnabled => 409,
         ReauthenticationRequired => 401,
+        AccountDisabled => 403,
+        Forbidden => 403,
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, "Not a problem code of the API."),
     };
 }

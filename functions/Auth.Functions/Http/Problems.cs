@@ -82,5 +82,11 @@ public static class Problems
     public static ApiProblem ReauthenticationRequired() =>
         new(ProblemCodes.ReauthenticationRequired, "Confirm this change with your current password.") { WwwAuthenticate = BearerChallenge };
 
+    /// <summary>Only after the password was verified, for a login: it tells nothing to someone without it.</summary>
+    public static ApiProblem AccountDisabled() => new(ProblemCodes.AccountDisabled, "This account has been disabled.");
+
+    public static ApiProblem Forbidden() =>
+        new(ProblemCodes.Forbidden, "This key cannot be used here: admin keys work only on /api/admin, user keys everywhere else.");
+
     public static ApiProblem Internal() => new(ProblemCodes.InternalError, "An unexpected error occurred.");
 }

@@ -24,6 +24,9 @@ public sealed class RateLimitOptions
     /// </summary>
     public int LoginPerMinute { get; set; } = 60;
 
+    /// <summary>Admin API calls per client address per minute (the app's backend; a leaked admin key is slowed down too).</summary>
+    public int AdminPerMinute { get; set; } = 600;
+
     /// <summary>Leaked-key reports per client address per minute (each may carry 100 keys).</summary>
     public int ReportLeakedKeysPerMinute { get; set; } = 10;
 
@@ -48,6 +51,7 @@ public static class RateLimits
     public const string ForgotPassword = "forgot-password";
     public const string ReportLeakedKeys = "report-leaked-keys";
     public const string ResendVerification = "resend-verification";
+    public const string Admin = "admin";
 
     /// <summary>Where addresses that cannot be parsed share one bucket: junk never makes new partitions.</summary>
     public const string UnparsableBucket = ClientNetwork.Unknown;
@@ -129,6 +133,7 @@ public sealed class ClientRateLimiter : IDisposable
             [RateLimits.ForgotPassword] = PerAddress(_options.ForgotPasswordPerMinute),
             [RateLimits.ReportLeakedKeys] = PerAddress(_options.ReportLeakedKeysPerMinute),
             [RateLimits.ResendVerification] = PerAddress(_options.ResendVerificationPerMinute),
+            [RateLimits.Admin] = PerAddress(_options.AdminPerMinute),
         };
     }
 

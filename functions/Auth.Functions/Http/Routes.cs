@@ -31,6 +31,25 @@ public static class Routes
     public const string ConfirmTotp = "api/auth/mfa/totp/confirm";
     public const string RecoveryCodes = "api/auth/mfa/recovery-codes";
 
+    /// <summary>DELETE: DeleteAccount (the caller's own, erased).</summary>
+    public const string Account = "api/auth/account";
+
+    public const string AccountExport = "api/auth/account/export";
+
+    /// <summary>GET: AdminListUsers.</summary>
+    public const string AdminUsers = "api/admin/users";
+
+    /// <summary>GET: AdminGetUser; DELETE: AdminDeleteUser.</summary>
+    public const string AdminUser = "api/admin/users/{id}";
+
+    public const string AdminDisableUser = "api/admin/users/{id}/disable";
+    public const string AdminEnableUser = "api/admin/users/{id}/enable";
+    public const string AdminRevokeKeys = "api/admin/users/{id}/revoke-keys";
+    public const string AdminUserMfa = "api/admin/users/{id}/mfa";
+    public const string AdminPasswordReset = "api/admin/users/{id}/password-reset";
+    public const string AdminUserEvents = "api/admin/users/{id}/events";
+    public const string AdminAudit = "api/admin/audit";
+
     /// <summary>POST: CreateToken; GET: ListTokens; DELETE: RevokeAllTokens.</summary>
     public const string Tokens = "api/tokens";
 

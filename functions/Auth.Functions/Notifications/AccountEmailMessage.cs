@@ -14,6 +14,12 @@ public sealed record AccountEmailMessage(string? UserId = null, string? EventId 
 
     public string? RequestId { get; init; }
 
+    /// <summary>
+    /// The address itself, for the one email sent after the account is gone (its erasure): there is no
+    /// account left to read it from. No other kind carries one.
+    /// </summary>
+    public string? Address { get; init; }
+
     /// <summary>How many times the message waited for the service-wide cap on its kind of email.</summary>
     public int Deferrals { get; init; }
 }

@@ -22,6 +22,9 @@ public sealed class NotificationOptions
     /// <summary>The second factor was turned on or off, a recovery code was used, or the codes were replaced.</summary>
     public bool SecondFactor { get; set; } = true;
 
+    /// <summary>The account was erased (sent to the address it had, after the fact).</summary>
+    public bool AccountErased { get; set; } = true;
+
     /// <summary>How long a notification waits before it is sent: the write that records its event has finished by then.</summary>
     public TimeSpan SendAfter { get; set; } = TimeSpan.FromSeconds(2);
 

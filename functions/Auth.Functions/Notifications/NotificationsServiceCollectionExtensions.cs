@@ -15,6 +15,8 @@ public static class NotificationsServiceCollectionExtensions
         services.AddSingleton<IQueueDeclaration>(sp => sp.GetRequiredService<AccountEmailQueue>());
         services.AddSingleton<ISecurityEventListener, AccountEmailAnnouncer>();
         services.AddSingleton<AccountEmailWorker>();
+        services.AddSingleton<AccountErasedEmails>();
+        services.AddSingleton<IAccountEmailKind>(sp => sp.GetRequiredService<AccountErasedEmails>());
         return services;
     }
 }

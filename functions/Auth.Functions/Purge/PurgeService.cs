@@ -13,11 +13,12 @@ namespace Auth.Functions.Purge;
 public sealed record PurgeResult(
     int Sessions, int ApiKeys, int ResetTokens, int VerificationTokens, int OrphanEmailRows, int Throttles, int Events, int Deferred, int IndexRowsRead,
     int UnverifiedAccounts = 0,
-    int MfaTickets = 0)
+    int MfaTickets = 0,
+    int Erasures = 0)
 {
     public override string ToString() =>
         $"purged {Sessions} sessions, {ApiKeys} API keys, {ResetTokens} reset tokens, {VerificationTokens} verification tokens, {OrphanEmailRows} orphan email rows, " +
-        $"{Throttles} stale counters, {Events} security events past retention, {UnverifiedAccounts} accounts never verified, {MfaTickets} second-factor tickets; " +
+        $"{Throttles} stale counters, {Events} security events past retention, {UnverifiedAccounts} accounts never verified, {MfaTickets} second-factor tickets, {Erasures} erased accounts finished or swept; " +
         $"{Deferred} not yet due; {IndexRowsRead} index rows read";
 }
 
@@ -37,7 +38,8 @@ public sealed class PurgeService(
     TimeProvider clock,
     IOptions<LoginThrottleOptions> loginThrottle,
     IOptions<AccountOptions> accounts,
-    NetworkFailureLimit networkLimit)
+    NetworkFailureLimit networkLimit,
+    AccountErasure erasure)
 {
     /// <summary>Index rows handled together: one page of the index query (its deletes then fill whole transactions).</summary>
     private const int ChunkSize = 1000;
@@ -64,7 +66,7 @@ public sealed class PurgeService(
 
         await inFlight;
         await ProcessChunkAsync(chunk, now, counts, cancellationToken);
-        return new PurgeResult(counts.Sessions, counts.ApiKeys, counts.Resets, counts.Verifications, counts.Orphans, counts.Throttles, counts.Events, counts.Deferred, counts.Read, counts.Unverified, counts.MfaTickets);
+        return new PurgeResult(counts.Sessions, counts.ApiKeys, counts.Resets, counts.Verifications, counts.Orphans, counts.Throttles, counts.Events, counts.Deferred, counts.Read, counts.Unverified, counts.MfaTickets, counts.Erasures);
     }
 
     /// <summary>Decides on each target, deletes the due ones in per-partition batches, then drops their index rows.</summary>
@@ -120,6 +122,20 @@ public sealed class PurgeService(
     private async Task<object> HandleAsync(ExpiryEntity index, DateTimeOffset now, Counts counts, CancellationToken cancellationToken)
     {
         var (kind, partition, row) = ExpiryIndex.Parse(index.RowKey);
+        if (kind == ExpiryKind.Erasure)
+        {
+            // An erased account: finish an erasure cut off half-way, or sweep the partition once more
+            // for a row a request racing the erasure added after it (its user row is gone by then).
+            var user = await users.GetAsync(partition, cancellationToken);
+            if (user is null || user.IsDeleted)
+            {
+                await erasure.FinishAsync(user, cancellationToken, partition);
+                Interlocked.Increment(ref counts.Erasures);
+            }
+
+            return true;
+        }
+
         if (kind == ExpiryKind.Events)
         {
             // Indexed at the instant the day's events fall out of retention: all of them go, then the index row.
@@ -282,5 +298,6 @@ public sealed class PurgeService(
         public int Read;
         public int Unverified;
         public int MfaTickets;
+        public int Erasures;
     }
 }

@@ -55,6 +55,24 @@ public sealed class UserEntity : TableRow
 
     [IgnoreDataMember]
     public bool HasMfa => MfaEnabled == true;
+
+    /// <summary>Disabled by an admin: no key works and a login with the right password answers 403.</summary>
+    public bool? Disabled { get; set; }
+
+    /// <summary>Why, as the admin gave it (empty: none).</summary>
+    public string? DisabledReason { get; set; }
+
+    /// <summary>
+    /// Being erased: set with a generation bump in one write before anything is deleted (the barrier),
+    /// so that from then on no key works; the erasure, or the purge after a crash, removes the rest.
+    /// </summary>
+    public bool? Deleted { get; set; }
+
+    [IgnoreDataMember]
+    public bool IsDisabled => Disabled == true;
+
+    [IgnoreDataMember]
+    public bool IsDeleted => Deleted == true;
 }
 
 /// <summary>

@@ -26,6 +26,8 @@ public enum ExpiryKind
     UnverifiedAccount,
     /// <summary>A second-factor ticket (users table). Its expiry never changes.</summary>
     MfaTicket,
+    /// <summary>An account being erased (users table): the purge finishes what the erasure left, and sweeps its partition once more.</summary>
+    Erasure,
 }
 
 /// <summary>
@@ -55,6 +57,7 @@ public sealed class ExpiryIndex(AuthTables tables)
             "vfy" => ExpiryKind.Verification,
             "unv" => ExpiryKind.UnverifiedAccount,
             "mft" => ExpiryKind.MfaTicket,
+            "era" => ExpiryKind.Erasure,
             _ => throw new FormatException($"Unknown expiry kind in '{rowKey}'."),
         };
         return (kind, parts[1], parts[2]);
@@ -94,6 +97,7 @@ public sealed class ExpiryIndex(AuthTables tables)
         ExpiryKind.Verification => "vfy",
         ExpiryKind.UnverifiedAccount => "unv",
         ExpiryKind.MfaTicket => "mft",
+        ExpiryKind.Erasure => "era",
         _ => "thr",
     };
 }

@@ -111,13 +111,23 @@ public sealed class KeyAuthenticator(TokenStore tokens, UserStore users)
 
 /// <summary>
 /// The pipeline for functions that need a key: <see cref="ApiPipeline"/>, then 401 <c>unauthorized</c>
-/// unless the request carries a live key, then the handler with its caller.
+/// unless the request carries a live key (403 <c>forbidden</c> for a live admin key: those work on
+/// <c>/api/admin/*</c> only), then the handler with its caller.
 /// </summary>
-public sealed class KeyedApi(ApiPipeline api, KeyAuthenticator authenticator)
+public sealed class KeyedApi(ApiPipeline api, KeyAuthenticator authenticator, AdminKeyStore adminKeys)
 {
     public Task<IResult> RunAsync(HttpRequest request, ApiPolicy policy, Func<Caller, HttpRequest, CancellationToken, Task<IResult>> handler) =>
         api.RunAsync(request, policy, async (request, cancellationToken) =>
-            await authenticator.AuthenticateAsync(request, cancellationToken) is { } caller
-                ? await handler(caller, request, cancellationToken)
-                : Problems.Unauthorized());
+        {
+            if (await authenticator.AuthenticateAsync(request, cancellationToken) is { } caller)
+            {
+                return await handler(caller, request, cancellationToken);
+            }
+
+            // Only on the refusal path: an admin key costs its one read here, any other key nothing more.
+            return KeyAuthenticator.TryReadCredentials(request.Headers.Authorization.ToString(), out var key, out var basicUser)
+                && basicUser is null && await adminKeys.AuthenticateAsync(key, cancellationToken) is not null
+                ? Problems.Forbidden()
+                : Problems.Unauthorized();
+        });
 }

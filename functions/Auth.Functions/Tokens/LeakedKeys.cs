@@ -9,7 +9,7 @@ namespace Auth.Functions.Tokens;
 /// any storage read; each live session or API key is deleted, with a key_reported_leaked event in
 /// its owner's log, in one transaction.
 /// </summary>
-public sealed partial class LeakedKeys(TokenStore tokens, UserStore users, ILogger<LeakedKeys> logger)
+public sealed partial class LeakedKeys(TokenStore tokens, UserStore users, AdminKeyStore adminKeys, ILogger<LeakedKeys> logger)
 {
     public const int MaxKeys = 100;
     private const int Concurrency = 8;
@@ -21,11 +21,23 @@ public sealed partial class LeakedKeys(TokenStore tokens, UserStore users, ILogg
             .Select(k => k.Trim())
             .Distinct(StringComparer.Ordinal)
             .Select(k => (Key: k, Ok: Keys.TryParse(k, out var parsed), Parsed: parsed))
-            .Where(c => c.Ok && Keys.IsBearer(c.Parsed.Kind))
+            .Where(c => c.Ok && (Keys.IsBearer(c.Parsed.Kind) || c.Parsed.Kind == KeyKind.Admin))
             .ToList();
         var revoked = 0;
         await Parallel.ForEachAsync(candidates, new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = cancellationToken }, async (candidate, ct) =>
         {
+            if (candidate.Parsed.Kind == KeyKind.Admin)
+            {
+                // A leaked admin key is revoked too (its audit trail keeps its id).
+                if (await adminKeys.AuthenticateAsync(candidate.Key, ct) is { } admin && await adminKeys.RevokeAsync(admin.KeyId, ct))
+                {
+                    Interlocked.Increment(ref revoked);
+                    LogAdminKeyRevoked(logger, admin.KeyId);
+                }
+
+                return;
+            }
+
             var tokenRead = tokens.GetAsync(candidate.Parsed, ct);
             var ownerRead = users.GetAsync(candidate.Parsed.UserId, ct);
             await Task.WhenAll(tokenRead, ownerRead);
@@ -38,6 +50,9 @@ public sealed partial class LeakedKeys(TokenStore tokens, UserStore users, ILogg
         });
         return revoked;
     }
+
+    [LoggerMessage(EventId = 1024, Level = LogLevel.Warning, Message = "Admin key {KeyId} reported as leaked and revoked.")]
+    private static partial void LogAdminKeyRevoked(ILogger logger, string keyId);
 
     [LoggerMessage(EventId = 1023, Level = LogLevel.Warning, Message = "Token {TokenId} of user {UserId} reported as leaked and revoked.")]
     private static partial void LogRevoked(ILogger logger, string userId, string tokenId);

@@ -20,6 +20,9 @@ public static class Revocation
     public static bool Allows(UserEntity user, TokenEntity token) =>
         token.Generation >= user.Generation || (user.KeptTokenId is { } kept && kept == token.TokenId);
 
+    /// <summary>Whether the account accepts keys at all: not disabled by an admin, not being erased.</summary>
+    public static bool Admits(UserEntity user) => !user.IsDisabled && !user.IsDeleted;
+
     /// <summary>The same rule for a reset link: any revocation after it was minted (another reset included) kills it.</summary>
     public static bool Allows(UserEntity user, EmailLinkEntity reset) => reset.Generation >= user.Generation;
 }

@@ -78,12 +78,13 @@ public sealed class TokenStore(AuthTables tables, ExpiryIndex expiry, SecurityEv
         return response.HasValue ? response.Value : null;
     }
 
-    /// <summary>The hash matches (constant time), the kind matches, it has not expired and no revocation covers it.</summary>
+    /// <summary>The hash matches (constant time), the kind matches, it has not expired, no revocation covers it and the account admits keys.</summary>
     public bool IsLive(string key, ParsedKey parsed, TokenEntity token, UserEntity owner) =>
         Keys.Matches(key, token.KeyHash)
         && token.Type == TypeName(parsed.Kind)
         && !IsExpired(token)
-        && Revocation.Allows(owner, token);
+        && Revocation.Allows(owner, token)
+        && Revocation.Admits(owner);
 
     public bool IsExpired(TokenEntity token) => token.Expires is { } expires && clock.GetUtcNow() >= expires;
 

@@ -8,6 +8,7 @@ public static class TokensServiceCollectionExtensions
         services.AddSingleton<TokenStore>();
         services.AddSingleton<RevocationService>();
         services.AddSingleton<KeyAuthenticator>();
+        services.AddSingleton<AdminKeyStore>();
         services.AddSingleton<KeyedApi>();
         services.AddSingleton<LeakedKeys>();
         services.AddSingleton<EmailLinkStore>();

@@ -38,13 +38,14 @@ public sealed class UserStore(AuthTables tables, ExpiryIndex expiry, SecurityEve
         return response.HasValue && !await IsOrphanAsync(response.Value!, cancellationToken);
     }
 
+    /// <remarks>An index row of an account being erased is free at once: the address may register again.</remarks>
     private async Task<bool> IsOrphanAsync(EmailIndexEntity index, CancellationToken cancellationToken) =>
-        clock.GetUtcNow() - index.Created >= OrphanAge && await GetAsync(index.UserId, cancellationToken) is null;
+        await GetAsync(index.UserId, cancellationToken) is not { } user ? clock.GetUtcNow() - index.Created >= OrphanAge : user.IsDeleted;
 
     public async Task<UserEntity?> FindByEmailAsync(string emailKey, CancellationToken cancellationToken)
     {
         var index = await tables.Emails.GetEntityIfExistsAsync<EmailIndexEntity>(emailKey, "", cancellationToken: cancellationToken);
-        return index.HasValue ? await GetAsync(index.Value!.UserId, cancellationToken) : null;
+        return index.HasValue && await GetAsync(index.Value!.UserId, cancellationToken) is { IsDeleted: false } user ? user : null;
     }
 
     /// <summary>
@@ -56,7 +57,7 @@ public sealed class UserStore(AuthTables tables, ExpiryIndex expiry, SecurityEve
     {
         var index = await tables.Emails.GetEntityIfExistsAsync<EmailIndexEntity>(emailKey, "", cancellationToken: cancellationToken);
         var user = await GetAsync(index.HasValue ? index.Value!.UserId : NobodyOf(emailKey), cancellationToken);
-        return index.HasValue ? user : null;
+        return index.HasValue && user is { IsDeleted: false } ? user : null;
     }
 
     /// <summary>A user id that is never issued (issued ids are hex), spread over 16 partitions by the email key.</summary>
@@ -219,6 +220,31 @@ public sealed class UserStore(AuthTables tables, ExpiryIndex expiry, SecurityEve
     {
         var update = RevocationUpdate(user, keepTokenId, newPasswordHash, clock.GetUtcNow());
         return await TryMergeAsync(update, user.ETag, events.New(user.PartitionKey, eventType, tokenId), cancellationToken) ? user.Generation + 1 : null;
+    }
+
+    /// <summary>
+    /// Disables the account (a revocation barrier: the generation bumps, no key is kept, and the flag is
+    /// set, in one write guarded by the ETag of <paramref name="user"/>) or enables it again. The event
+    /// goes in the same transaction. False when the row changed meanwhile.
+    /// </summary>
+    public async Task<bool> TrySetDisabledAsync(UserEntity user, bool disabled, string? reason, SecurityEventEntity @event, CancellationToken cancellationToken)
+    {
+        var update = disabled ? RevocationUpdate(user, keepTokenId: null, newPasswordHash: null, clock.GetUtcNow()) : new TableEntity(user.PartitionKey, user.RowKey);
+        update[nameof(UserEntity.Disabled)] = disabled;
+        update[nameof(UserEntity.DisabledReason)] = disabled ? reason ?? "" : "";
+        return await TryMergeAsync(update, user.ETag, @event, cancellationToken);
+    }
+
+    /// <summary>
+    /// The erasure's barrier: the account is marked deleted and its generation bumped in one write
+    /// guarded by the ETag of <paramref name="user"/>; from then on no key of it works. False when the
+    /// row changed meanwhile.
+    /// </summary>
+    public async Task<bool> TryMarkDeletedAsync(UserEntity user, CancellationToken cancellationToken)
+    {
+        var update = RevocationUpdate(user, keepTokenId: null, newPasswordHash: null, clock.GetUtcNow());
+        update[nameof(UserEntity.Deleted)] = true;
+        return await TryMergeAsync(update, user.ETag, @event: null, cancellationToken);
     }
 
     /// <summary>The merge that bumps the generation; a reset puts it in one transaction with spending its token.</summary>

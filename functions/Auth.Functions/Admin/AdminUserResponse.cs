@@ -1,0 +1,3 @@
+namespace Auth.Functions.Admin;
+
+public sealed record AdminUserResponse(AdminUserDto User);

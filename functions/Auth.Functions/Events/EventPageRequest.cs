@@ -1,0 +1,24 @@
+using System.Globalization;
+using Auth.Functions.Http;
+
+namespace Auth.Functions.Events;
+
+/// <summary>The <c>?limit=&amp;before=</c> of a page of a security log (or the audit log), checked.</summary>
+public sealed record EventPageRequest(int Limit, string? Before)
+{
+    /// <summary>The page asked for, or the validation problem that names the bad parameter.</summary>
+    public static (EventPageRequest? Page, ApiProblem? Problem) Read(HttpRequest request)
+    {
+        var limitText = request.Query["limit"].ToString();
+        var limit = SecurityEvents.DefaultPageSize;
+        if (limitText.Length > 0 && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > SecurityEvents.MaxPageSize))
+        {
+            return (null, Problems.Validation("limit", $"Must be a whole number from 1 to {SecurityEvents.MaxPageSize}."));
+        }
+
+        var before = request.Query["before"].ToString();
+        return before.Length > 0 && !SecurityEventEntity.IsValidId(before)
+            ? (null, Problems.Validation("before", "Must be the 'next' value of a previous page."))
+            : (new EventPageRequest(limit, before.Length > 0 ? before : null), null);
+    }
+}
