@@ -3,7 +3,6 @@ using Auth.Functions.Accounts;
 using Auth.Functions.Events;
 using Auth.Functions.Http;
 using Auth.Functions.Users;
-using Azure;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Auth.Functions.Admin;
@@ -143,21 +142,14 @@ public sealed class AdminFunctions(AdminApi admin, AdminService service, AdminAu
         }
 
         var before = request.Query["before"].ToString();
-        if (before.Length > 1024 || before.Any(char.IsControl))
+        if (before.Length > 0 && (before.Length > 1024 || !service.IsCursor(before)))
         {
             return Problems.Validation("before", "Must be the 'next' value of a previous page.");
         }
 
-        try
-        {
-            var (page, next) = await service.ListAsync(limit, before.Length > 0 ? before : null, cancellationToken);
-            var items = await Task.WhenAll(page.Select(u => service.ToDtoAsync(u, cancellationToken)));
-            return TypedResults.Ok(new AdminUserListResponse(items, next));
-        }
-        catch (Exception e) when (before.Length > 0 && (e is RequestFailedException { Status: 400 } or ArgumentException or FormatException))
-        {
-            return Problems.Validation("before", "Must be the 'next' value of a previous page.");
-        }
+        var (page, next) = await service.ListAsync(limit, before.Length > 0 ? before : null, cancellationToken);
+        var items = await Task.WhenAll(page.Select(u => service.ToDtoAsync(u, cancellationToken)));
+        return TypedResults.Ok(new AdminUserListResponse(items, next));
     }
 
     private async Task<IResult> DisableAsync(AdminCaller caller, HttpRequest request, CancellationToken cancellationToken)

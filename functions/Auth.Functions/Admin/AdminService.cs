@@ -2,9 +2,12 @@ using Auth.Functions.Accounts;
 using Auth.Functions.Events;
 using Auth.Functions.Mfa;
 using Auth.Functions.Recovery;
+using Auth.Functions.Secrets;
 using Auth.Functions.Storage;
 using Auth.Functions.Tokens;
 using Auth.Functions.Users;
+using System.Buffers.Text;
+using System.Security.Cryptography;
 using Azure;
 using Azure.Data.Tables;
 
@@ -18,7 +21,8 @@ public sealed class AdminService(
     RevocationService revocation,
     MfaStore mfa,
     AccountErasure erasure,
-    ResetQueue resets)
+    ResetQueue resets,
+    SecretKeyRing keys)
 {
     private const int MaxConflicts = 5;
 
@@ -47,14 +51,43 @@ public sealed class AdminService(
     public async Task<(List<UserEntity> Users, string? Next)> ListAsync(int limit, string? cursor, CancellationToken cancellationToken)
     {
         await foreach (var page in tables.Emails.QueryAsync<EmailIndexEntity>(select: [nameof(EmailIndexEntity.UserId)], cancellationToken: cancellationToken)
-            .AsPages(cursor, limit))
+            .AsPages(cursor is null ? null : DecodeCursor(cursor), limit))
         {
             var found = await Task.WhenAll(page.Values.Select(i => FindAsync(i.UserId, cancellationToken)));
-            return ([.. found.OfType<UserEntity>()], page.ContinuationToken);
+            return ([.. found.OfType<UserEntity>()], page.ContinuationToken is { } next ? EncodeCursor(next) : null);
         }
 
         return ([], null);
     }
+
+    /// <summary>
+    /// The storage's continuation token as an opaque cursor, with an HMAC under the current secret key
+    /// (a derived subkey): a cursor this service did not hand out is refused, not read as an empty page.
+    /// </summary>
+    private string EncodeCursor(string continuation)
+    {
+        var token = System.Text.Encoding.UTF8.GetBytes(continuation);
+        return Base64Url.EncodeToString(token) + "." + Base64Url.EncodeToString(CursorMac(token));
+    }
+
+    public bool IsCursor(string cursor) => DecodeCursor(cursor) is not null;
+
+    private string? DecodeCursor(string cursor)
+    {
+        var dot = cursor.IndexOf('.', StringComparison.Ordinal);
+        try
+        {
+            var token = Base64Url.DecodeFromChars(cursor.AsSpan(0, Math.Max(dot, 0)));
+            var mac = Base64Url.DecodeFromChars(cursor.AsSpan(dot + 1));
+            return dot > 0 && CryptographicOperations.FixedTimeEquals(mac, CursorMac(token)) ? System.Text.Encoding.UTF8.GetString(token) : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    private byte[] CursorMac(byte[] token) => HMACSHA256.HashData(SecretKeyRing.Derive(keys.Current, "admin-list-cursor"), token).AsSpan(0, 16).ToArray();
 
     /// <summary>
     /// Disables (a revocation barrier: every key refused at once, and none minted by a request authorised

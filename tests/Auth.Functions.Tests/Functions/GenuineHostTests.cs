@@ -36,6 +36,8 @@ public sealed class GenuineHostTests
             string method, string pathAndQuery, object? body, string? authorization, string contentType, IReadOnlyDictionary<string, string>? headers) =>
             WorkerParityTests.SendOverHttpAsync(host.Http, method, pathAndQuery, body, authorization, contentType, headers);
 
+        public Task<string> AdminKeyAsync() => WorkerParityTests.MintAdminKeyAsync(host.Azurite.ConnectionString, tablePrefix: null);
+
         // Delivered by the host's own queue trigger, into the pickup folder.
         public Task<string> LinkTokenAsync(string page) => WorkerParityTests.TokenFromMailAsync(host.MailDirectory, page);
 

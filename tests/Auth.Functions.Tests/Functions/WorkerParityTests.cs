@@ -190,6 +190,39 @@ public sealed partial class WorkerParityTests
         await Call("DisableTotp", 204, "DELETE", "/api/auth/mfa/totp", new { password = "yet another passphrase", code = (string)renewed[0]! }, third);
         await Call("DisableTotp", 409, "DELETE", "/api/auth/mfa/totp", new { password = "yet another passphrase", code = (string)renewed[1]! }, third);
 
+        // The admin API, with a key minted by the executable's admin command; and the account's own data.
+        var admin = "Bearer " + await side.AdminKeyAsync();
+        var id = (string)(await Call("AdminListUsers", 200, "GET", "/api/admin/users?email=PARITY@example.com", key: admin))!["items"]![0]!["id"]!;
+        await Call("AdminListUsers", 403, "GET", "/api/admin/users", key: third);
+        await Call("AdminListUsers", 200, "GET", "/api/admin/users?limit=5", key: admin);
+        await Call("AdminGetUser", 200, "GET", "/api/admin/users/" + id, key: admin);
+        await Call("AdminGetUser", 404, "GET", "/api/admin/users/" + new string('0', 31) + "1", key: admin);
+        await Call("AdminListUserEvents", 200, "GET", $"/api/admin/users/{id}/events?limit=3", key: admin);
+        await Call("AdminListUserEvents", 400, "GET", $"/api/admin/users/{id}/events?limit=0", key: admin);
+        await Call("AdminSendPasswordReset", 202, "POST", $"/api/admin/users/{id}/password-reset", key: admin);
+        await Call("AdminSendPasswordReset", 404, "POST", "/api/admin/users/nobody/password-reset", key: admin);
+        await Call("AdminRemoveMfa", 204, "DELETE", $"/api/admin/users/{id}/mfa", key: admin);
+        await Call("AdminRemoveMfa", 401, "DELETE", $"/api/admin/users/{id}/mfa");
+        await Call("AdminRevokeKeys", 204, "POST", $"/api/admin/users/{id}/revoke-keys", key: admin);
+        await Call("AdminRevokeKeys", 404, "POST", "/api/admin/users/nobody/revoke-keys", key: admin);
+        await Call("Me", 401, "GET", "/api/auth/me", key: third);
+        await Call("Me", 403, "GET", "/api/auth/me", key: admin);
+        await Call("AdminDisableUser", 400, "POST", $"/api/admin/users/{id}/disable", new { reason = new string('x', 201) }, admin);
+        await Call("AdminDisableUser", 204, "POST", $"/api/admin/users/{id}/disable", new { reason = "parity" }, admin);
+        await Call("Login", 403, "POST", "/api/auth/login", new { email, password = "yet another passphrase" });
+        await Call("AdminEnableUser", 204, "POST", $"/api/admin/users/{id}/enable", key: admin);
+        await Call("AdminEnableUser", 404, "POST", "/api/admin/users/nobody/enable", key: admin);
+        await Call("AdminAuditLog", 200, "GET", "/api/admin/audit?limit=2", key: admin);
+        await Call("AdminAuditLog", 400, "GET", "/api/admin/audit?limit=0", key: admin);
+        var fourth = "Bearer " + (string)(await Call("Login", 200, "POST", "/api/auth/login", new { email, password = "yet another passphrase" }))!["token"]!["key"]!;
+        await Call("ExportAccount", 200, "GET", "/api/auth/account/export", key: fourth);
+        await Call("ExportAccount", 401, "GET", "/api/auth/account/export");
+        await Call("DeleteAccount", 401, "DELETE", "/api/auth/account", new { password = "wrong horse battery" }, fourth);
+        await Call("DeleteAccount", 204, "DELETE", "/api/auth/account", new { password = "yet another passphrase" }, fourth);
+        await Call("AdminDeleteUser", 404, "DELETE", "/api/admin/users/" + id, key: admin);
+        var other = (string)(await Call("Register", 201, "POST", "/api/auth/register", new { email = "parity-two@example.com", password }))!["user"]!["id"]!;
+        await Call("AdminDeleteUser", 204, "DELETE", "/api/admin/users/" + other, key: admin);
+
         await Call("Health", 200, "GET", "/api/health");
         await using (await side.StorageOutageAsync())
         {
@@ -238,6 +271,9 @@ public sealed partial class WorkerParityTests
 
         /// <summary>Storage is unreachable until the result is disposed.</summary>
         Task<IAsyncDisposable> StorageOutageAsync();
+
+        /// <summary>An admin key minted by the app's own executable code (<c>admin create-key</c>) against this side's storage.</summary>
+        Task<string> AdminKeyAsync();
     }
 
     /// <summary>An outage made by failing every storage request at the app's own pipeline (a side whose app runs in this process).</summary>
@@ -248,6 +284,20 @@ public sealed partial class WorkerParityTests
             fault.Stop();
             return ValueTask.CompletedTask;
         }
+    }
+
+    /// <summary>Runs <c>admin create-key</c> as the executable does, against the given storage; returns the key it printed.</summary>
+    internal static async Task<string> MintAdminKeyAsync(string connectionString, string? tablePrefix)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = connectionString,
+            ["Storage:TablePrefix"] = tablePrefix,
+        }).Build();
+        using var output = new StringWriter();
+        using var errors = new StringWriter();
+        Assert.Equal(0, await Auth.Functions.Admin.AdminCli.RunAsync(["admin", "create-key", "--label", "parity"], output, errors, configuration));
+        return output.ToString().Trim();
     }
 
     private const string ResetPage = "reset-password";
@@ -281,14 +331,20 @@ public sealed partial class WorkerParityTests
         private readonly IHost _host;
         private readonly IFunctionActivator _activator;
         private readonly string _mail;
+        private readonly string _connectionString;
+        private readonly string _prefix;
 
-        private WorkerSide(IHost host, StorageProbe probe, string mail)
+        private WorkerSide(IHost host, StorageProbe probe, string mail, string connectionString, string prefix)
         {
             _host = host;
             _activator = host.Services.GetRequiredService<IFunctionActivator>();
             Probe = probe;
             _mail = mail;
+            _connectionString = connectionString;
+            _prefix = prefix;
         }
+
+        public Task<string> AdminKeyAsync() => MintAdminKeyAsync(_connectionString, _prefix);
 
         public StorageProbe Probe { get; }
 
@@ -321,7 +377,7 @@ public sealed partial class WorkerParityTests
             await host.Services.GetRequiredService<StorageInitializer>().StartAsync(CancellationToken.None);
             // And the key ring's load, which the login of an account with a second factor needs.
             await host.Services.GetRequiredService<Auth.Functions.Secrets.SecretKeyRing>().LoadAsync(CancellationToken.None);
-            return new WorkerSide(host, probe, mail);
+            return new WorkerSide(host, probe, mail, azurite.ConnectionString, prefix);
         }
 
         public object Activate(Type type)
@@ -436,6 +492,8 @@ public sealed partial class WorkerParityTests
         public Task<string> LinkTokenAsync(string page) => TokenFromMailAsync(app.MailDirectory, page);
 
         public Task<IAsyncDisposable> StorageOutageAsync() => Task.FromResult<IAsyncDisposable>(new ProbeOutage(app.Storage.FailAt(_ => true, StorageProbe.Outage)));
+
+        public async Task<string> AdminKeyAsync() => await MintAdminKeyAsync((await Azurite.Shared).ConnectionString, app.TablePrefix);
 
         public async ValueTask DisposeAsync()
         {
