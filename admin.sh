@@ -3,7 +3,7 @@
 # Uses the storage ./run.sh serves from (Azurite, started by ./run.sh) unless AzureWebJobsStorage is
 # set; against Azure, set AzureWebJobsStorage__accountName=<account> and sign in with `az login`.
 set -euo pipefail
-cd "$(dirname "$0")"
+cd "$(dirname "$(readlink -f "$0")")"
 if [ -z "${AzureWebJobsStorage:-}" ] && [ -z "${AzureWebJobsStorage__accountName:-}" ]; then
   export AzureWebJobsStorage="UseDevelopmentStorage=true"
   if ! (exec 3<>/dev/tcp/127.0.0.1/10002) 2>/dev/null; then

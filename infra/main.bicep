@@ -51,7 +51,7 @@ param instanceMemoryMB int = 2048
 @description('NCRONTAB schedule (UTC) of PurgeExpiredTokens; hourly by default.')
 param purgeSchedule string = '0 0 * * * *'
 
-@description('Object id of the principal that deploys (azd sets AZURE_PRINCIPAL_ID): it gets "Key Vault Secrets Officer" on the vault to create the encryption key once. Empty: no role for the deployer.')
+@description('Object id of the principal that deploys (azd sets AZURE_PRINCIPAL_ID): it gets "Key Vault Secrets Officer" on the vault to create the encryption key once, and "Storage Table Data Contributor" on the storage account to mint admin keys. Empty: no role for the deployer.')
 param deployerPrincipalId string = ''
 
 @description('Kind of the deploying principal: User for a person, ServicePrincipal for a pipeline.')

@@ -172,3 +172,15 @@ resource secretsOfficer 'Microsoft.Authorization/roleAssignments@2022-04-01' = i
     principalType: deployerPrincipalType
   }
 }
+
+// Storage Table Data Contributor for whoever deploys: the app's executable mints admin keys straight
+// into the users table (`admin create-key`, signed in with az login), never over HTTP.
+resource deployerTables 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(deployerPrincipalId)) {
+  name: guid(storage.id, deployerPrincipalId, roles.storageTableDataContributor)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
+    principalId: deployerPrincipalId
+    principalType: deployerPrincipalType
+  }
+}

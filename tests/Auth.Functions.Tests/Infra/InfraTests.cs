@@ -169,7 +169,12 @@ public sealed class InfraTests
             return name.Length > 0 ? (string)table[name]! : id;
         }
 
-        Assert.Equal(7, assignments.Count);
+        Assert.Equal(8, assignments.Count);
+        // The deployer's table role (to mint admin keys) is conditional and named apart from the app's.
+        var deployerTables = Assert.Single(assignments, a => ((string?)a["condition"])?.Contains("deployerPrincipalId", StringComparison.Ordinal) == true
+            && RoleOf(a) == "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3");
+        Assert.Contains("deployerPrincipalId", (string)deployerTables["properties"]!["principalId"]!, StringComparison.Ordinal);
+        assignments.Remove(deployerTables);
         var byRole = assignments.ToDictionary(RoleOf);
         // Storage Blob Data Owner, once per container the app needs (a loop), scoped to the container.
         var blob = byRole["b7e6dc6d-f1e8-4753-8033-0f276bb0955b"];

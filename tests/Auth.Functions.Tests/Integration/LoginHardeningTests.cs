@@ -43,7 +43,7 @@ public sealed partial class LoginHardeningTests
     private static partial Regex TableInBatch();
 
     [Fact]
-    public async Task AFailedLoginDoesTheSameStorageWorkWhetherTheAccountIsUnknownKnownUnverifiedOrHasASecondFactor()
+    public async Task AFailedLoginDoesTheSameStorageWorkWhetherTheAccountIsUnknownKnownUnverifiedDisabledOrHasASecondFactor()
     {
         await using var app = await AuthApp.StartAsync(settings: BehindOneProxy(("Accounts:RequireVerifiedEmail", "true")));
         var api = app.Api();
@@ -59,6 +59,11 @@ public sealed partial class LoginHardeningTests
         var secret = OtpNet.Base32Encoding.ToBytes((string)(await (await session.PostAsync("/api/auth/mfa/totp", new { password = Password })).Json())["secret"]!);
         await (await session.PostAsync("/api/auth/mfa/totp/confirm", new { code = Auth.Functions.Mfa.TotpCodes.Compute(secret, DateTimeOffset.UtcNow) })).ShouldBe(HttpStatusCode.OK);
         Assert.True((await app.UserAsync((string)withMfa["id"]!)).MfaEnabled);
+        // An account an admin disabled (through the admin API).
+        var disabled = await api.RegisterAsync("disabled@example.com", Password);
+        await app.Tables.Users.UpdateEntityAsync(
+            new Azure.Data.Tables.TableEntity((string)disabled["id"]!, "user") { ["EmailVerified"] = true }, Azure.ETag.All, Azure.Data.Tables.TableUpdateMode.Merge);
+        await (await app.Api(await AdminTestKit.AdminKeyAsync(app)).PostAsync($"/api/admin/users/{(string)disabled["id"]!}/disable", new { })).ShouldBe(HttpStatusCode.NoContent);
 
         // The first failure of the day for each (it indexes the day's events), more, and the fifth, which
         // makes throttling engage (a login_throttled event, and its notification queued).
@@ -68,10 +73,12 @@ public sealed partial class LoginHardeningTests
             var known = await FailureWorkAsync(app, "known@example.com", "198.51.101.1");
             var unverified = await FailureWorkAsync(app, "unverified@example.com", "198.51.102.1");
             var mfa = await FailureWorkAsync(app, "mfa@example.com", "198.51.103.1");
+            var off = await FailureWorkAsync(app, "disabled@example.com", "198.51.104.1");
 
             Assert.True(unknown.SequenceEqual(known), $"{round}: unknown [{string.Join(", ", unknown)}] vs known [{string.Join(", ", known)}]");
             Assert.True(unknown.SequenceEqual(unverified), $"{round}: unknown [{string.Join(", ", unknown)}] vs unverified [{string.Join(", ", unverified)}]");
             Assert.True(unknown.SequenceEqual(mfa), $"{round}: unknown [{string.Join(", ", unknown)}] vs second factor [{string.Join(", ", mfa)}]");
+            Assert.True(unknown.SequenceEqual(off), $"{round}: unknown [{string.Join(", ", unknown)}] vs disabled [{string.Join(", ", off)}]");
             // Two reads in sequence for the account (index row, user row), the counters, and the writes.
             Assert.Equal(2, unknown.Count(r => r.StartsWith("GET emails", StringComparison.Ordinal) || r.StartsWith("GET users", StringComparison.Ordinal)));
             Assert.Contains(round == "fifth" ? "POST batch of users+users" : "PUT users point", unknown);
