@@ -11,11 +11,12 @@ namespace Auth.Functions.Tests.Integration;
 public sealed partial class ReadmeWalkthroughTests
 {
     [Fact]
-    public async Task TheWalkThroughWorksAsWrittenSecondFactorIncluded()
+    public async Task TheWalkThroughWorksAsWrittenSecondFactorAndAdminApiIncluded()
     {
         var blocks = WalkThroughBlocks();
-        Assert.Equal(2, blocks.Count);
+        Assert.Equal(3, blocks.Count);
         Assert.Contains("oathtool --totp", blocks[1], StringComparison.Ordinal);
+        Assert.Contains("./admin.sh create-key", blocks[2], StringComparison.Ordinal);
 
         var work = Directory.CreateTempSubdirectory("walkthrough-").FullName;
         var mail = Path.Combine(work, ".data", "mail");
@@ -35,7 +36,13 @@ public sealed partial class ReadmeWalkthroughTests
         var script = string.Join("\n", blocks).Replace("B=http://localhost:7071", $"B=http://127.0.0.1:{port}", StringComparison.Ordinal);
         Assert.Contains($"B=http://127.0.0.1:{port}", script, StringComparison.Ordinal);
         await File.WriteAllTextAsync(Path.Combine(work, "walkthrough.sh"), script);
-        await using var run = LocalProcess.Start("bash", [Path.Combine(work, "walkthrough.sh")], workingDirectory: work);
+        // ./admin.sh as the README runs it from the repository, against the test app's storage.
+        File.CreateSymbolicLink(Path.Combine(work, "admin.sh"), Path.Combine(RepoPaths.Root, "admin.sh"));
+        await using var run = LocalProcess.Start("bash", [Path.Combine(work, "walkthrough.sh")], new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = (await Azurite.Shared).ConnectionString,
+            ["Storage__TablePrefix"] = app.TablePrefix,
+        }, workingDirectory: work);
 
         Assert.True(await run.WaitForExitAsync(TimeSpan.FromMinutes(2)), run.Output);
         var lines = run.Output.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
@@ -44,7 +51,12 @@ public sealed partial class ReadmeWalkthroughTests
         Assert.Contains(lines, l => l.EndsWith(" password_changed", StringComparison.Ordinal));
         // The second factor: ten recovery codes, then a session from the ticket and the next step's code.
         Assert.Equal(10, lines.Count(l => RecoveryCode().IsMatch(l)));
-        Assert.StartsWith("afs_sess_", lines[^1], StringComparison.Ordinal);
+        Assert.Contains(lines, l => l.StartsWith("afs_sess_", StringComparison.Ordinal));
+        // The admin part: the disabled login, then the audit log's lines (newest first).
+        Assert.Contains("account_disabled", lines);
+        Assert.Contains(lines, l => l.Contains(" disable 204 ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains(" delete 204 ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains(" list-users 200", StringComparison.Ordinal));
         Assert.StartsWith("<svg", (await File.ReadAllTextAsync(Path.Combine(work, "qr.svg"))).TrimStart(), StringComparison.Ordinal);
         Assert.DoesNotContain(lines, l => l.Contains("invalid_mfa_code", StringComparison.Ordinal) || l.Contains("\"status\":5", StringComparison.Ordinal));
     }
