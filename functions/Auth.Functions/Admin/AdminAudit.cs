@@ -17,6 +17,10 @@ public sealed class AdminAudit(SecurityEvents events)
         await events.RecordAsync(entry, cancellationToken);
     }
 
+    /// <summary><c>admin_action</c> in the user's own log: the admin key's id and the action.</summary>
+    public Task RecordForUserAsync(AdminCaller caller, string userId, string action, CancellationToken cancellationToken) =>
+        events.RecordAsync(events.New(userId, SecurityEventTypes.AdminAction, caller.KeyId, action), cancellationToken);
+
     public async Task<AuditLogResponse> ListAsync(int limit, string? before, CancellationToken cancellationToken)
     {
         var page = await events.ListAsync(AdminKeyStore.Partition, limit, before, cancellationToken);

@@ -42,6 +42,12 @@ public static class AdminCli
 
         var options = new StorageOptions();
         configuration.GetSection(StorageOptions.Section).Bind(options);
+        if (options.TablePrefix is null || !options.IsValidPrefix())
+        {
+            await errors.WriteLineAsync("Storage__TablePrefix must be letters and digits, starting with a letter (default: auth).");
+            return 2;
+        }
+
         var tables = new AuthTables(StorageClients.Create(configuration, options).Tables, options);
         await tables.Users.CreateIfNotExistsAsync();
         var keys = new AdminKeyStore(tables, TimeProvider.System);

@@ -37,7 +37,7 @@ public sealed class AdminFunctions(AdminApi admin, AdminService service, AdminAu
     [Response(StatusCodes.Status204NoContent)]
     [ProblemResponses(ProblemCodes.ValidationFailed, ProblemCodes.NotFound, ProblemCodes.Forbidden, ProblemCodes.TooManyRequests)]
     public Task<IResult> AdminDisableUser([HttpTrigger(AuthorizationLevel.Anonymous, "post", "options", Route = Routes.AdminDisableUser)] HttpRequest request) =>
-        admin.RunAsync(request, AdminApi.JsonPolicy, "disable", DisableAsync);
+        admin.RunAsync(request, AdminApi.JsonPolicy, "disable", DisableAsync, logsItself: true);
 
     [Function(nameof(AdminEnableUser))]
     [EndpointSummary("Enable a disabled user again (their old keys stay dead).")]
@@ -46,7 +46,7 @@ public sealed class AdminFunctions(AdminApi admin, AdminService service, AdminAu
     [ProblemResponses(ProblemCodes.NotFound, ProblemCodes.Forbidden, ProblemCodes.TooManyRequests)]
     public Task<IResult> AdminEnableUser([HttpTrigger(AuthorizationLevel.Anonymous, "post", "options", Route = Routes.AdminEnableUser)] HttpRequest request) =>
         admin.RunAsync(request, AdminApi.Policy, "enable", (caller, request, ct) => WithUserAsync(request, async user =>
-            await service.SetDisabledAsync(caller, user, disabled: false, reason: null, ct) ? TypedResults.NoContent() : Problems.TooManyRequests(TimeSpan.FromSeconds(1)), ct));
+            await service.SetDisabledAsync(caller, user, disabled: false, reason: null, ct) ? TypedResults.NoContent() : Problems.TooManyRequests(TimeSpan.FromSeconds(1)), ct), logsItself: true);
 
     [Function(nameof(AdminDeleteUser))]
     [EndpointSummary("Erase the user: every key refused at once, then every row of the account removed; the address can register again.")]
@@ -55,7 +55,7 @@ public sealed class AdminFunctions(AdminApi admin, AdminService service, AdminAu
     [ProblemResponses(ProblemCodes.NotFound, ProblemCodes.Forbidden, ProblemCodes.TooManyRequests)]
     public Task<IResult> AdminDeleteUser([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = Routes.AdminUser)] HttpRequest request) =>
         admin.RunAsync(request, AdminApi.Policy, "delete", (caller, request, ct) => WithUserAsync(request, async user =>
-            await service.EraseAsync(user, ct) ? TypedResults.NoContent() : Problems.NotFound(), ct));
+            await service.EraseAsync(user, ct) ? TypedResults.NoContent() : Problems.NotFound(), ct), logsItself: true);
 
     [Function(nameof(AdminRevokeKeys))]
     [EndpointSummary("Revoke every key of the user (sessions and API keys).")]
@@ -64,7 +64,7 @@ public sealed class AdminFunctions(AdminApi admin, AdminService service, AdminAu
     [ProblemResponses(ProblemCodes.NotFound, ProblemCodes.Forbidden, ProblemCodes.TooManyRequests)]
     public Task<IResult> AdminRevokeKeys([HttpTrigger(AuthorizationLevel.Anonymous, "post", "options", Route = Routes.AdminRevokeKeys)] HttpRequest request) =>
         admin.RunAsync(request, AdminApi.Policy, "revoke-keys", (caller, request, ct) => WithUserAsync(request, async user =>
-            await service.RevokeKeysAsync(caller, user, ct) ? TypedResults.NoContent() : Problems.TooManyRequests(TimeSpan.FromSeconds(1)), ct));
+            await service.RevokeKeysAsync(caller, user, ct) ? TypedResults.NoContent() : Problems.TooManyRequests(TimeSpan.FromSeconds(1)), ct), logsItself: true);
 
     [Function(nameof(AdminRemoveMfa))]
     [EndpointSummary("Remove the user's second factor (they lost the device and every recovery code). Idempotent.")]
@@ -74,13 +74,7 @@ public sealed class AdminFunctions(AdminApi admin, AdminService service, AdminAu
     public Task<IResult> AdminRemoveMfa([HttpTrigger(AuthorizationLevel.Anonymous, "delete", "options", Route = Routes.AdminUserMfa)] HttpRequest request) =>
         admin.RunAsync(request, AdminApi.Policy, "remove-mfa", (caller, request, ct) => WithUserAsync(request, async user =>
         {
-            if (!await service.RemoveMfaAsync(user, ct))
-            {
-                return Problems.TooManyRequests(TimeSpan.FromSeconds(1));
-            }
-
-            await service.RecordActionAsync(caller, user, "remove-mfa", ct);
-            return TypedResults.NoContent();
+            return await service.RemoveMfaAsync(user, ct) ? TypedResults.NoContent() : Problems.TooManyRequests(TimeSpan.FromSeconds(1));
         }, ct));
 
     [Function(nameof(AdminSendPasswordReset))]
@@ -92,7 +86,6 @@ public sealed class AdminFunctions(AdminApi admin, AdminService service, AdminAu
         admin.RunAsync(request, AdminApi.Policy, "password-reset", (caller, request, ct) => WithUserAsync(request, async user =>
         {
             await service.SendPasswordResetAsync(user, ct);
-            await service.RecordActionAsync(caller, user, "password-reset", ct);
             return TypedResults.Accepted((string?)null);
         }, ct));
 

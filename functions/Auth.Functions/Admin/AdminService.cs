@@ -167,9 +167,5 @@ public sealed class AdminService(
     public Task SendPasswordResetAsync(UserEntity user, CancellationToken cancellationToken) =>
         resets.EnqueueAsync(new ResetRequestMessage(Keys.NewId(), EmailAddress.KeyOf(user.NormalizedEmail)), cancellationToken);
 
-    /// <summary>Records an admin action in the user's log (for calls whose change records no event of its own).</summary>
-    public Task RecordActionAsync(AdminCaller caller, UserEntity user, string action, CancellationToken cancellationToken) =>
-        events.RecordAsync(events.New(user.PartitionKey, SecurityEventTypes.AdminAction, caller.KeyId, action), cancellationToken);
-
     public Task<bool> EraseAsync(UserEntity user, CancellationToken cancellationToken) => erasure.EraseAsync(user.PartitionKey, cancellationToken);
 }

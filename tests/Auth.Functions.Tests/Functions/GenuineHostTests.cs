@@ -65,7 +65,7 @@ public sealed class GenuineHostTests
         var viaHost = await WorkerParityTests.ScenarioAsync(hosted);
         var viaStandalone = await WorkerParityTests.ScenarioAsync(standalone);
 
-        Assert.Equal(viaStandalone.Select(s => s.ToString()), viaHost.Select(s => s.ToString()));
+        WorkerParityTests.AssertSameSteps(viaStandalone, viaHost);
         foreach (var function in FunctionCatalog.Http)
         {
             Assert.Contains(viaHost, s => s.Function == function.Name && s.Status < 300);

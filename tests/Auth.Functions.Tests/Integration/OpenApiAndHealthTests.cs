@@ -62,6 +62,12 @@ public sealed class OpenApiAndHealthTests
         Assert.Equal(["invalid_mfa_code", "reauthentication_required", "unauthorized"], CodesOf("/api/auth/mfa/totp", "delete", "401").Order(StringComparer.Ordinal));
         Assert.Equal(["mfa_already_enabled", "mfa_not_enabled"], CodesOf("/api/auth/mfa/totp/confirm", "post", "409"));
         Assert.Equal(["mfa_not_enabled"], CodesOf("/api/auth/mfa/recovery-codes", "post", "409"));
+        // Admin operations take the admin key's scheme, and answer 403 forbidden to a user key; user operations answer 403 to an admin key.
+        Assert.NotNull(document["components"]!["securitySchemes"]!["adminKey"]);
+        Assert.Equal("adminKey", paths["/api/admin/users/{id}/disable"]!["post"]!["security"]![0]!.AsObject().Single().Key);
+        Assert.Contains("forbidden", CodesOf("/api/admin/users", "get", "403"));
+        Assert.Contains("forbidden", CodesOf("/api/auth/me", "get", "403"));
+        Assert.Equal(["account_disabled", "email_not_verified"], CodesOf("/api/auth/login", "post", "403"));
         var problem = document["components"]!["schemas"]!["ProblemBody"]!;
         Assert.NotNull(problem["properties"]!["mfaTicket"]);
         Assert.DoesNotContain("mfaTicket", problem["required"]!.AsArray().Select(r => (string)r!));
