@@ -1,4 +1,3 @@
-using System.Globalization;
 using Auth.Functions.Accounts;
 using Auth.Functions.Events;
 using Auth.Functions.Http;
@@ -127,11 +126,10 @@ public sealed class AdminFunctions(AdminApi admin, AdminService service, AdminAu
             return TypedResults.Ok(new AdminUserListResponse(found is null ? [] : [await service.ToDtoAsync(found, cancellationToken)]));
         }
 
-        var limitText = request.Query["limit"].ToString();
-        var limit = SecurityEvents.DefaultPageSize;
-        if (limitText.Length > 0 && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > SecurityEvents.MaxPageSize))
+        var (limit, badLimit) = EventPageRequest.ReadLimit(request);
+        if (badLimit is not null)
         {
-            return Problems.Validation("limit", $"Must be a whole number from 1 to {SecurityEvents.MaxPageSize}.");
+            return badLimit;
         }
 
         var before = request.Query["before"].ToString();
