@@ -159,7 +159,7 @@ public static class LoadBenchmark
         var expiry = new ExpiryIndex(tables);
         var securityEvents = new Auth.Functions.Events.SecurityEvents(tables, expiry, clock, Options.Create(new Auth.Functions.Events.SecurityEventOptions()), [], Microsoft.Extensions.Logging.Abstractions.NullLogger<Auth.Functions.Events.SecurityEvents>.Instance);
         var tokens = new TokenStore(tables, expiry, securityEvents, clock);
-        var purge = new PurgeService(tables, expiry, securityEvents, new Auth.Functions.Users.UserStore(tables, expiry, securityEvents, clock), clock, Options.Create(new Accounts.LoginThrottleOptions()), Options.Create(new Accounts.AccountOptions()), new Accounts.NetworkFailureLimit(tables, expiry, clock, Options.Create(new Accounts.LoginThrottleOptions())));
+        var purge = PurgeParts.Create(tables, clients.Queues, storage, expiry, securityEvents, clock);
         var owners = Enumerable.Range(0, Users).Select(_ => new UserEntity { PartitionKey = Keys.NewId() }).ToList();
 
         // Twice: the first run is this process's first purge (its code still to be compiled), the

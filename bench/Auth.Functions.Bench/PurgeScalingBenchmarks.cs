@@ -45,7 +45,7 @@ public class PurgeScalingBenchmarks
         var expiry = new ExpiryIndex(_tables);
         var securityEvents = new Auth.Functions.Events.SecurityEvents(_tables, expiry, _clock, Options.Create(new Auth.Functions.Events.SecurityEventOptions()), [], Microsoft.Extensions.Logging.Abstractions.NullLogger<Auth.Functions.Events.SecurityEvents>.Instance);
         _tokens = new TokenStore(_tables, expiry, securityEvents, _clock);
-        _purge = new PurgeService(_tables, expiry, securityEvents, new Auth.Functions.Users.UserStore(_tables, expiry, securityEvents, _clock), _clock, Options.Create(new Accounts.LoginThrottleOptions()), Options.Create(new Accounts.AccountOptions()), new Accounts.NetworkFailureLimit(_tables, expiry, _clock, Options.Create(new Accounts.LoginThrottleOptions())));
+        _purge = PurgeParts.Create(_tables, clients.Queues, storage, expiry, securityEvents, _clock);
 
         // Live keys, permanent, spread over 100 users, written in batches.
         var userIds = Enumerable.Range(0, 100).Select(_ => Keys.NewId()).ToArray();
