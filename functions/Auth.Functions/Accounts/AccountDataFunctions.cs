@@ -48,7 +48,7 @@ public sealed class AccountDataFunctions(
 
         if (await reauthentication.CheckPasswordAsync(caller, input.Password, network, cancellationToken) is { } refused)
         {
-            return refused is MfaOutcome.Throttled t ? Problems.TooManyRequests(t.RetryAfter) : Problems.ReauthenticationRequired();
+            return refused is MfaOutcome.Throttled throttled ? Problems.TooManyRequests(throttled.RetryAfter) : Problems.ReauthenticationRequired();
         }
 
         if (await mfa.GetAsync(caller.UserId, cancellationToken) is { Enabled: true } factor)
@@ -58,9 +58,10 @@ public sealed class AccountDataFunctions(
                 return Problems.ReauthenticationRequired();
             }
 
-            if (await reauthentication.ProveAsync(caller, factor, input.Code, network, cancellationToken) is null)
+            var (_, noProof) = await reauthentication.ProveAsync(caller, factor, input.Code, network, cancellationToken);
+            if (noProof is not null)
             {
-                return Problems.InvalidMfaCode();
+                return noProof is MfaOutcome.Throttled wait ? Problems.TooManyRequests(wait.RetryAfter) : Problems.InvalidMfaCode();
             }
         }
 

@@ -203,13 +203,15 @@ public sealed class AccountFunctions(
         return TypedResults.NoContent();
     }
 
-    private static IResult ToResult(LoginOutcome outcome, string? challenge) => outcome switch
+    /// <summary>A login's outcome as the API answers it (Login, LoginBasic and LoginMfa alike).</summary>
+    internal static IResult ToResult(LoginOutcome outcome, string? challenge) => outcome switch
     {
         LoginOutcome.Success s => TypedResults.Ok(new LoginResponse(s.User.ToDto(), s.Token.ToDto(s.Key))),
         LoginOutcome.Throttled t => Problems.TooManyRequests(t.RetryAfter),
         LoginOutcome.EmailNotVerified => Problems.EmailNotVerified(),
         LoginOutcome.AccountDisabled => Problems.AccountDisabled(),
         LoginOutcome.MfaRequired m => Problems.MfaRequired(m.Ticket, m.Expires, challenge),
+        LoginOutcome.InvalidMfaCode => Problems.InvalidMfaCode(),
         _ => Problems.InvalidCredentials(challenge),
     };
 }

@@ -167,7 +167,8 @@ public sealed class LoginService(
     /// </summary>
     public async Task<LoginOutcome> CompleteAsync(string ticketKey, string? totpCode, string? recoveryCode, string network, CancellationToken cancellationToken)
     {
-        if (!Keys.TryParse(ticketKey.Trim(), out var parsed) || parsed.Kind != KeyKind.Mfa)
+        ticketKey = ticketKey.Trim();
+        if (!Keys.TryParse(ticketKey, out var parsed) || parsed.Kind != KeyKind.Mfa)
         {
             return new LoginOutcome.InvalidMfaCode();
         }
@@ -179,7 +180,7 @@ public sealed class LoginService(
             var factorRead = mfa.GetAsync(parsed.UserId, cancellationToken);
             await Task.WhenAll(ticketRead, userRead, factorRead);
             var (ticket, user, factor) = (await ticketRead, await userRead, await factorRead);
-            if (ticket is null || user is null || !Revocation.Admits(user) || factor is not { Enabled: true } || !mfa.IsLive(ticketKey.Trim(), ticket, user))
+            if (ticket is null || user is null || !Revocation.Admits(user) || factor is not { Enabled: true } || !mfa.IsLive(ticketKey, ticket, user))
             {
                 return new LoginOutcome.InvalidMfaCode();
             }

@@ -134,12 +134,9 @@ public sealed class MfaFunctions(ApiPipeline api, KeyedApi keyed, MfaSettingsSer
             return Problems.Validation("code", "Send either code (from the authenticator app) or recoveryCode.");
         }
 
-        return await login.CompleteAsync(input.MfaTicket!, hasCode ? input.Code : null, hasRecoveryCode ? input.RecoveryCode : null, NetworkOf(), cancellationToken) switch
-        {
-            LoginOutcome.Success s => TypedResults.Ok(new LoginResponse(s.User.ToDto(), s.Token.ToDto(s.Key))),
-            LoginOutcome.Throttled t => Problems.TooManyRequests(t.RetryAfter),
-            _ => Problems.InvalidMfaCode(),
-        };
+        return AccountFunctions.ToResult(
+            await login.CompleteAsync(input.MfaTicket!, hasCode ? input.Code : null, hasRecoveryCode ? input.RecoveryCode : null, NetworkOf(), cancellationToken),
+            challenge: null);
     }
 
     private static string NetworkOf() => ClientNetwork.Of(ClientInfo.Current?.Ip);

@@ -1,6 +1,5 @@
 using Auth.Functions.Mfa;
 using Auth.Functions.Tokens;
-using Auth.Functions.Users;
 
 namespace Auth.Functions.Accounts;
 
@@ -9,7 +8,7 @@ namespace Auth.Functions.Accounts;
 /// caller. Passwords and codes are checked as counted login attempts of the account: a stolen session
 /// is not a way to guess either.
 /// </summary>
-public sealed class MfaSettingsService(MfaStore mfa, LoginThrottle throttle, Reauthentication reauthentication, TimeProvider clock, ILogger<MfaSettingsService> logger)
+public sealed class MfaSettingsService(MfaStore mfa, Reauthentication reauthentication, TimeProvider clock, ILogger<MfaSettingsService> logger)
 {
     /// <summary>A new secret for the authenticator app, once the password is proven. Nothing is enforced until confirmed.</summary>
     public async Task<MfaOutcome> BeginAsync(Caller caller, string password, string network, CancellationToken cancellationToken)
@@ -73,9 +72,9 @@ public sealed class MfaSettingsService(MfaStore mfa, LoginThrottle throttle, Rea
             return new MfaOutcome.NotEnabled();
         }
 
-        if (await reauthentication.CheckPasswordAsync(caller, password, network, cancellationToken) is { } refused)
+        if (await reauthentication.CheckPasswordAsync(caller, password, network, cancellationToken) is { } wrongPassword)
         {
-            return refused;
+            return wrongPassword;
         }
 
         // Read after the password check: the code is judged against the factor as it is now.
@@ -84,9 +83,10 @@ public sealed class MfaSettingsService(MfaStore mfa, LoginThrottle throttle, Rea
             return new MfaOutcome.NotEnabled();
         }
 
-        if (await reauthentication.ProveAsync(caller, factor, code, network, cancellationToken) is not { } proof)
+        var (proof, refused) = await reauthentication.ProveAsync(caller, factor, code, network, cancellationToken);
+        if (refused is not null)
         {
-            return new MfaOutcome.InvalidCode();
+            return refused;
         }
 
         if (!await mfa.TryDisableAsync(factor, cancellationToken))
@@ -107,22 +107,14 @@ public sealed class MfaSettingsService(MfaStore mfa, LoginThrottle throttle, Rea
             return new MfaOutcome.NotEnabled();
         }
 
-        var counted = await throttle.TryBeginAsync(EmailAddress.KeyOf(caller.User.NormalizedEmail), network, cancellationToken);
-        if (counted.Wait is { } wait)
+        var (proof, refused) = await reauthentication.ProveAsync(caller, factor, code, network, cancellationToken);
+        if (refused is not null)
         {
-            return new MfaOutcome.Throttled(wait);
+            return refused;
         }
 
-        if (await mfa.CheckAsync(factor, Reauthentication.TotpOrNull(code), Reauthentication.RecoveryOrNull(code), cancellationToken) is not { } proof)
-        {
-            await Task.WhenAll(throttle.RecordFailureAsync(counted, cancellationToken), mfa.RecordFailureAsync(caller.UserId, cancellationToken));
-            MfaLog.WrongCode(logger, caller.UserId, "recovery codes");
-            return new MfaOutcome.InvalidCode();
-        }
-
-        await throttle.ResetAsync(counted, cancellationToken);
         var (codes, hashes, keyId) = mfa.NewRecoveryCodes();
-        if (!await mfa.TryReplaceRecoveryCodesAsync(factor, proof, (hashes, keyId), cancellationToken))
+        if (!await mfa.TryReplaceRecoveryCodesAsync(factor, proof!, (hashes, keyId), cancellationToken))
         {
             return new MfaOutcome.InvalidCode();
         }

@@ -34,19 +34,28 @@ public sealed class Reauthentication(MfaStore mfa, PasswordService passwords, Lo
         return null;
     }
 
-    /// <summary>A code for a management call, counted as a login attempt; a wrong one is recorded as <c>mfa_failed</c>.</summary>
-    public async Task<MfaProof?> ProveAsync(Caller caller, MfaEntity factor, string code, string network, CancellationToken cancellationToken)
+    /// <summary>
+    /// A code (TOTP or recovery) for a signed-in change, counted as a login attempt before it is checked,
+    /// as passwords are: the proof, or the refusal (throttled, or a wrong code, recorded as <c>mfa_failed</c>).
+    /// A right code proves the second factor and clears the counts, as completing a login does.
+    /// </summary>
+    public async Task<(MfaProof? Proof, MfaOutcome? Refusal)> ProveAsync(Caller caller, MfaEntity factor, string code, string network, CancellationToken cancellationToken)
     {
-        var proof = await mfa.CheckAsync(factor, TotpOrNull(code), RecoveryOrNull(code), cancellationToken);
-        if (proof is null)
+        var counted = await throttle.TryBeginAsync(EmailAddress.KeyOf(caller.User.NormalizedEmail), network, cancellationToken);
+        if (counted.Wait is { } wait)
         {
-            MfaLog.WrongCode(logger, caller.UserId, "management");
-            await Task.WhenAll(
-                throttle.CountFailureAsync(EmailAddress.KeyOf(caller.User.NormalizedEmail), network, cancellationToken),
-                mfa.RecordFailureAsync(caller.UserId, cancellationToken));
+            return (null, new MfaOutcome.Throttled(wait));
         }
 
-        return proof;
+        if (await mfa.CheckAsync(factor, TotpOrNull(code), RecoveryOrNull(code), cancellationToken) is not { } proof)
+        {
+            MfaLog.WrongCode(logger, caller.UserId, "signed-in change");
+            await Task.WhenAll(throttle.RecordFailureAsync(counted, cancellationToken), mfa.RecordFailureAsync(caller.UserId, cancellationToken));
+            return (null, new MfaOutcome.InvalidCode());
+        }
+
+        await throttle.ResetAsync(counted, cancellationToken);
+        return (proof, null);
     }
 
     /// <summary>Six digits are a TOTP code; anything else is tried as a recovery code.</summary>

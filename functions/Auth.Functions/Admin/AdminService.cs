@@ -8,8 +8,6 @@ using Auth.Functions.Tokens;
 using Auth.Functions.Users;
 using System.Buffers.Text;
 using System.Security.Cryptography;
-using Azure;
-using Azure.Data.Tables;
 
 namespace Auth.Functions.Admin;
 
@@ -145,13 +143,7 @@ public sealed class AdminService(
         {
             if (await mfa.GetAsync(user.PartitionKey, cancellationToken) is not { } factor)
             {
-                if (user.HasMfa)
-                {
-                    // A flag without its row (cannot happen through the API): clear it.
-                    await tables.Users.UpdateEntityAsync(new TableEntity(user.PartitionKey, UserEntity.Row) { [nameof(UserEntity.MfaEnabled)] = false }, ETag.All, TableUpdateMode.Merge, cancellationToken);
-                }
-
-                return true;
+                return true; // nothing to remove (the flag and the row are only ever switched together)
             }
 
             if (await mfa.TryDisableAsync(factor, cancellationToken))

@@ -47,6 +47,12 @@ public static class AccountEmails
             SecurityEventTypes.RecoveryCodesRegenerated => ("New recovery codes were made", new[] { $"New recovery codes were made for your account on {at}; the old ones no longer work.", Advice }),
             _ => throw new ArgumentException($"No email for {@event.Type} events.", nameof(@event)),
         };
+        return Compose(to, subject, lines, idempotencyKey);
+    }
+
+    /// <summary>An account email of a few plain paragraphs, as text and as HTML (each line encoded).</summary>
+    public static EmailMessage Compose(string to, string subject, IReadOnlyList<string> lines, Guid idempotencyKey)
+    {
         var text = "Hello,\n\n" + string.Join("\n\n", lines) + "\n";
         var html = $"""
             <!DOCTYPE html>

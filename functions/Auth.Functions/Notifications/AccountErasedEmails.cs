@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Auth.Functions.Email;
@@ -49,11 +48,8 @@ public sealed partial class AccountErasedEmails(AccountEmailQueue queue, IEmailS
             $"Your account and everything stored with it (its keys, its security log, its second factor) were deleted on {at}.",
             "The address can be used to register again. If you did not ask for this, contact the service that uses this sign-in.",
         ];
-        var text = "Hello,\n\n" + string.Join("\n\n", lines) + "\n";
-        var html = "<!DOCTYPE html>\n<html lang=\"en\">\n<body style=\"font-family: system-ui, sans-serif; line-height: 1.5; color: #1a1a1a;\">\n  <p>Hello,</p>\n"
-            + string.Concat(lines.Select(l => $"  <p>{WebUtility.HtmlEncode(l)}</p>\n")) + "</body>\n</html>\n";
         var idempotencyKey = new Guid(SHA256.HashData(Encoding.UTF8.GetBytes("account-erased:" + requestId)).AsSpan(0, 16));
-        await sender.SendAsync(new EmailMessage(address, "Your account was deleted", text, html, idempotencyKey), cancellationToken);
+        await sender.SendAsync(AccountEmails.Compose(address, "Your account was deleted", lines, idempotencyKey), cancellationToken);
         LogSent(logger, message.UserId ?? "");
     }
 

@@ -80,7 +80,7 @@ public sealed class AdminTests
         await (await app.Api(session).GetAsync("/api/auth/me")).ShouldBeProblem(HttpStatusCode.Unauthorized, "unauthorized");
         await (await app.Api(apiKey).GetAsync("/api/auth/me")).ShouldBeProblem(HttpStatusCode.Unauthorized, "unauthorized");
         await (await app.Api().PostAsync("/api/auth/login", new { email, password })).ShouldBeProblem(HttpStatusCode.Forbidden, "account_disabled");
-        var wrong = await (await app.Api().PostAsync("/api/auth/login", new { email, password = "not the password" })).ShouldBeProblem(HttpStatusCode.Unauthorized, "invalid_credentials");
+        await (await app.Api().PostAsync("/api/auth/login", new { email, password = "not the password" })).ShouldBeProblem(HttpStatusCode.Unauthorized, "invalid_credentials");
         var user = await (await admin.GetAsync($"/api/admin/users/{userId}")).Json();
         Assert.True((bool)user["user"]!["disabled"]!);
         Assert.Equal("chargeback", (string)user["user"]!["disabledReason"]!);
@@ -92,7 +92,6 @@ public sealed class AdminTests
         Assert.Contains("account_disabled", types);
         Assert.Contains("account_enabled", types);
         Assert.Null((string?)(await (await admin.GetAsync($"/api/admin/users/{userId}")).Json())["user"]!["disabledReason"]);
-        Assert.NotNull(wrong);
     }
 
     [Fact]
