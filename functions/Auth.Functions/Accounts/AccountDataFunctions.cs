@@ -1,6 +1,7 @@
 using Auth.Functions.Events;
 using Auth.Functions.Http;
 using Auth.Functions.Mfa;
+using Auth.Functions.Passkeys;
 using Auth.Functions.Tokens;
 using Microsoft.Azure.Functions.Worker;
 
@@ -9,7 +10,7 @@ namespace Auth.Functions.Accounts;
 /// <summary>DeleteAccount and ExportAccount: the owner erases the account, or takes a copy of everything stored about it.</summary>
 [ApiTag("Account data", "Erase the signed-in account, or export everything stored about it (GDPR articles 15, 17 and 20).")]
 public sealed class AccountDataFunctions(
-    KeyedApi keyed, Reauthentication reauthentication, MfaStore mfa, AccountErasure erasure, TokenStore tokens, SecurityEvents events, TimeProvider clock)
+    KeyedApi keyed, Reauthentication reauthentication, MfaStore mfa, AccountErasure erasure, TokenStore tokens, PasskeyStore passkeys, SecurityEvents events, TimeProvider clock)
 {
     /// <summary>An export holds at most this many security events (the log's retention bounds them anyway).</summary>
     private const int MaxExportedEvents = 10_000;
@@ -73,6 +74,7 @@ public sealed class AccountDataFunctions(
     {
         var keysRead = tokens.ListLiveAsync(caller.User, cancellationToken);
         var factorRead = mfa.GetAsync(caller.UserId, cancellationToken);
+        var passkeysRead = passkeys.ListAsync(caller.UserId, cancellationToken);
         var log = new List<SecurityEventDto>();
         string? before = null;
         do
@@ -88,7 +90,7 @@ public sealed class AccountDataFunctions(
             caller.User.ToDto(),
             [.. (await keysRead).Select(t => t.ToInfo(caller.TokenId))],
             new SecondFactorExport(factor is { Enabled: true }, factor is { Enabled: true } ? factor.RecoveryCodesLeft : 0),
-            Passkeys: [],
+            [.. (await passkeysRead).Select(p => p.ToDto())],
             Identities: [],
             log,
             clock.GetUtcNow());

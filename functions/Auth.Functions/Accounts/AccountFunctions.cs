@@ -212,6 +212,7 @@ public sealed class AccountFunctions(
         LoginOutcome.AccountDisabled => Problems.AccountDisabled(),
         LoginOutcome.MfaRequired m => Problems.MfaRequired(m.Ticket, m.Expires, challenge),
         LoginOutcome.InvalidMfaCode => Problems.InvalidMfaCode(),
+        LoginOutcome.PasskeyNotAccepted => Problems.PasskeyNotAccepted(),
         _ => Problems.InvalidCredentials(challenge),
     };
 }

@@ -24,4 +24,10 @@ namespace Auth.Functions.Accounts;
 [JsonSerializable(typeof(LoginMfaRequest))]
 [JsonSerializable(typeof(DeleteAccountRequest))]
 [JsonSerializable(typeof(AccountExport))]
+[JsonSerializable(typeof(BeginPasskeyRegistrationRequest))]
+[JsonSerializable(typeof(FinishPasskeyRegistrationRequest))]
+[JsonSerializable(typeof(FinishPasskeyLoginRequest))]
+[JsonSerializable(typeof(PasskeyCeremonyResponse))]
+[JsonSerializable(typeof(PasskeyResponse))]
+[JsonSerializable(typeof(PasskeyListResponse))]
 public sealed partial class AccountsJsonContext : JsonSerializerContext;

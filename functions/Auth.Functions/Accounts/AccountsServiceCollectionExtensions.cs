@@ -4,7 +4,7 @@ namespace Auth.Functions.Accounts;
 
 public static class AccountsServiceCollectionExtensions
 {
-    /// <summary>Registration, login (sessions) and its throttling, and changing a password.</summary>
+    /// <summary>Registration, login (sessions, passkeys) and its throttling, and changing a password.</summary>
     public static IServiceCollection AddAccounts(this IServiceCollection services)
     {
         services.AddSingleton(TimeProvider.System);
@@ -24,6 +24,7 @@ public static class AccountsServiceCollectionExtensions
         services.AddSingleton<Reauthentication>();
         services.AddSingleton<MfaSettingsService>();
         services.AddSingleton<AccountErasure>();
+        services.AddSingleton<PasskeyService>();
         return services;
     }
 }

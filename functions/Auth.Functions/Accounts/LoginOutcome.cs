@@ -21,4 +21,7 @@ public abstract record LoginOutcome
 
     /// <summary>A wrong, reused or expired code, or a ticket that is unknown, spent, expired, revoked or out of tries.</summary>
     public sealed record InvalidMfaCode : LoginOutcome;
+
+    /// <summary>A passkey assertion that did not verify, or a ceremony that is unknown, spent or expired.</summary>
+    public sealed record PasskeyNotAccepted : LoginOutcome;
 }

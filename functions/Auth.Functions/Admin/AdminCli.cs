@@ -12,7 +12,6 @@ namespace Auth.Functions.Admin;
 public static class AdminCli
 {
     public const string Command = "admin";
-    private const int MaxLabelLength = 100;
 
     public static bool IsCommand(string[] args) => args.Length > 0 && args[0] == Command;
 
@@ -26,9 +25,9 @@ public static class AdminCli
         {
             var at = Array.IndexOf(args, "--label");
             label = at > 0 && at + 1 < args.Length ? args[at + 1].Trim() : null;
-            if (string.IsNullOrEmpty(label) || label.Length > MaxLabelLength || label.Any(char.IsControl))
+            if (string.IsNullOrEmpty(label) || !Http.Labels.IsAcceptable(label))
             {
-                return Usage(errors, $"create-key needs --label (1-{MaxLabelLength} characters, no control characters).");
+                return Usage(errors, $"create-key needs --label (1-{Http.Labels.MaxLength} characters, no control characters).");
             }
         }
         else if (verb == "revoke-key" && (args.Length < 3 || !Keys.IsValidId(args[2])))

@@ -1,5 +1,6 @@
 using Auth.Functions.Accounts;
 using Auth.Functions.Events;
+using Auth.Functions.Passkeys;
 using Auth.Functions.Mfa;
 using Auth.Functions.Recovery;
 using Auth.Functions.Secrets;
@@ -15,6 +16,7 @@ namespace Auth.Functions.Admin;
 public sealed class AdminService(
     AuthTables tables,
     UserStore users,
+    PasskeyStore passkeys,
     SecurityEvents events,
     RevocationService revocation,
     MfaStore mfa,
@@ -28,19 +30,25 @@ public sealed class AdminService(
     public async Task<UserEntity?> FindAsync(string? userId, CancellationToken cancellationToken) =>
         Keys.IsValidId(userId) && await users.GetAsync(userId, cancellationToken) is { IsDeleted: false } user ? user : null;
 
-    public async Task<AdminUserDto> ToDtoAsync(UserEntity user, CancellationToken cancellationToken) => new(
-        user.PartitionKey,
-        user.Email,
-        user.DisplayName,
-        user.IsEmailVerified,
-        user.Created,
-        user.HasMfa,
-        HasPassword: user.PasswordHash.Length > 0,
-        user.IsDisabled,
-        string.IsNullOrEmpty(user.DisabledReason) ? null : user.DisabledReason,
-        Passkeys: [],
-        Identities: [],
-        await events.LastOfTypeAsync(user.PartitionKey, SecurityEventTypes.LoginSucceeded, cancellationToken));
+    public async Task<AdminUserDto> ToDtoAsync(UserEntity user, CancellationToken cancellationToken)
+    {
+        var passkeysRead = passkeys.ListAsync(user.PartitionKey, cancellationToken);
+        var lastLoginRead = events.LastOfTypeAsync(user.PartitionKey, SecurityEventTypes.LoginSucceeded, cancellationToken);
+        await Task.WhenAll(passkeysRead, lastLoginRead);
+        return new(
+            user.PartitionKey,
+            user.Email,
+            user.DisplayName,
+            user.IsEmailVerified,
+            user.Created,
+            user.HasMfa,
+            HasPassword: user.PasswordHash.Length > 0,
+            user.IsDisabled,
+            string.IsNullOrEmpty(user.DisabledReason) ? null : user.DisabledReason,
+            [.. (await passkeysRead).Select(p => p.ToDto())],
+            Identities: [],
+            await lastLoginRead);
+    }
 
     /// <summary>
     /// A page of accounts, in the email index's order (a hash of the address: stable, not alphabetical).

@@ -1,8 +1,8 @@
 namespace Auth.Functions.Admin;
 
 /// <summary>
-/// A user as the admin API shows it: the <c>user</c> object, and what only an admin sees. Passkeys and
-/// linked identities are lists of ids (empty until those features exist).
+/// A user as the admin API shows it: the <c>user</c> object, and what only an admin sees: its passkeys,
+/// and linked identities (a list of ids, empty until that feature exists).
 /// </summary>
 public sealed record AdminUserDto(
     string Id,
@@ -14,6 +14,6 @@ public sealed record AdminUserDto(
     bool HasPassword,
     bool Disabled,
     string? DisabledReason,
-    IReadOnlyList<string> Passkeys,
+    IReadOnlyList<Passkeys.PasskeyDto> Passkeys,
     IReadOnlyList<string> Identities,
     DateTimeOffset? LastLogin);

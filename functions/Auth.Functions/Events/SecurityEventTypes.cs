@@ -22,4 +22,6 @@ public static class SecurityEventTypes
     public const string AccountEnabled = "account_enabled";
     public const string AdminAction = "admin_action";
     public const string AccountExport = "account_export";
+    public const string PasskeyAdded = "passkey_added";
+    public const string PasskeyRemoved = "passkey_removed";
 }

@@ -27,7 +27,6 @@ public sealed partial class SecurityEvents(
     public const int MaxPageSize = 100;
     public const int DefaultPageSize = 50;
     public const string DayFormat = "yyyyMMdd";
-    private const int MaxLabelLength = 100;
 
     // Days already indexed by this process, per user: the index write is skipped after the first event of a day.
     private readonly ConcurrentDictionary<(string UserId, string Day), bool> _indexed = new();
@@ -47,7 +46,7 @@ public sealed partial class SecurityEvents(
             Ip = client?.Ip,
             UserAgent = client?.UserAgent,
             TokenId = tokenId,
-            Label = label is { Length: > MaxLabelLength } ? label[..MaxLabelLength] : label,
+            Label = label is { Length: > Http.Labels.MaxLength } ? label[..Http.Labels.MaxLength] : label,
         };
     }
 

@@ -4,6 +4,7 @@ using Auth.Functions.Email;
 using Auth.Functions.Events;
 using Auth.Functions.Http;
 using Auth.Functions.Mfa;
+using Auth.Functions.Passkeys;
 using Auth.Functions.Secrets;
 using Auth.Functions.Notifications;
 using Auth.Functions.Passwords;
@@ -37,7 +38,9 @@ public static class AppServices
         services.AddSecretKeys();
         // The second factor's rows: TOTP secrets, recovery codes, login tickets.
         services.AddMfa();
-        // Registration, login and its throttling, changing a password, the second factor's endpoints.
+        // Passkeys' rows and WebAuthn verification (Fido2), for the relying party Passkeys__RelyingPartyId.
+        services.AddPasskeys();
+        // Registration, login and its throttling, changing a password, the second factor's and passkeys' endpoints.
         services.AddAccounts();
         // Forgot/reset password: the reset queue and its worker.
         services.AddRecovery();

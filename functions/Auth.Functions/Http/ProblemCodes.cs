@@ -30,6 +30,8 @@ public static class ProblemCodes
     public const string ReauthenticationRequired = "reauthentication_required";
     public const string AccountDisabled = "account_disabled";
     public const string Forbidden = "forbidden";
+    public const string PasskeyNotAccepted = "passkey_not_accepted";
+    public const string LastSignInMethod = "last_sign_in_method";
 
     public static int StatusOf(string code) => code switch
     {
@@ -57,6 +59,8 @@ public static class ProblemCodes
         ReauthenticationRequired => 401,
         AccountDisabled => 403,
         Forbidden => 403,
+        PasskeyNotAccepted => 401,
+        LastSignInMethod => 409,
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, "Not a problem code of the API."),
     };
 }

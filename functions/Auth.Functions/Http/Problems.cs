@@ -88,5 +88,11 @@ public static class Problems
     public static ApiProblem Forbidden() =>
         new(ProblemCodes.Forbidden, "This key cannot be used here: admin keys work only on /api/admin, user keys everywhere else.");
 
+    public static ApiProblem PasskeyNotAccepted() =>
+        new(ProblemCodes.PasskeyNotAccepted, "The passkey was not accepted: begin the ceremony again.");
+
+    public static ApiProblem LastSignInMethod() =>
+        new(ProblemCodes.LastSignInMethod, "This is the only way left to sign in to the account: add another before removing it.");
+
     public static ApiProblem Internal() => new(ProblemCodes.InternalError, "An unexpected error occurred.");
 }

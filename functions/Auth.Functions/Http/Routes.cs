@@ -36,6 +36,17 @@ public static class Routes
 
     public const string AccountExport = "api/auth/account/export";
 
+    /// <summary>GET: ListPasskeys.</summary>
+    public const string Passkeys = "api/auth/passkeys";
+
+    /// <summary>DELETE: DeletePasskey.</summary>
+    public const string Passkey = "api/auth/passkeys/{id}";
+
+    public const string PasskeyRegistrationOptions = "api/auth/passkeys/register/options";
+    public const string PasskeyRegistration = "api/auth/passkeys/register";
+    public const string PasskeyLoginOptions = "api/auth/passkeys/login/options";
+    public const string PasskeyLogin = "api/auth/passkeys/login";
+
     /// <summary>GET: AdminListUsers.</summary>
     public const string AdminUsers = "api/admin/users";
 
@@ -67,6 +78,9 @@ public static class Routes
 
     /// <summary>The page that verification emails link to.</summary>
     public const string VerifyEmailPage = "verify-email";
+
+    /// <summary>The page where a signed-in user adds a passkey and anyone signs in with one.</summary>
+    public const string PasskeysPage = "passkeys";
 
     /// <summary>The absolute path of a route, as links and <c>Location</c> headers use it.</summary>
     public static string PathOf(string route) => "/" + route;

@@ -45,6 +45,12 @@ public static class AccountEmails
                 "If your authenticator device is lost, remove two-step sign-in and set it up again on a new one. " + Advice,
             }),
             SecurityEventTypes.RecoveryCodesRegenerated => ("New recovery codes were made", new[] { $"New recovery codes were made for your account on {at}; the old ones no longer work.", Advice }),
+            SecurityEventTypes.PasskeyAdded => ("A passkey was added", new[]
+            {
+                $"A passkey {label ?? "without a name"} was added to your account on {at}. It signs in without a password.",
+                "If this was not you, remove it, reset your password and revoke your keys now.",
+            }),
+            SecurityEventTypes.PasskeyRemoved => ("A passkey was removed", new[] { $"The passkey {label ?? "without a name"} was removed from your account on {at}; it no longer signs in.", Advice }),
             _ => throw new ArgumentException($"No email for {@event.Type} events.", nameof(@event)),
         };
         return Compose(to, subject, lines, idempotencyKey);

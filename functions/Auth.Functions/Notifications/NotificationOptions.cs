@@ -22,6 +22,9 @@ public sealed class NotificationOptions
     /// <summary>The second factor was turned on or off, a recovery code was used, or the codes were replaced.</summary>
     public bool SecondFactor { get; set; } = true;
 
+    /// <summary>A passkey was added or removed.</summary>
+    public bool Passkeys { get; set; } = true;
+
     /// <summary>The account was erased (sent to the address it had, after the fact).</summary>
     public bool AccountErased { get; set; } = true;
 
@@ -36,6 +39,7 @@ public sealed class NotificationOptions
         SecurityEventTypes.KeyReportedLeaked => KeyReportedLeaked,
         SecurityEventTypes.LoginThrottled => LoginThrottled,
         SecurityEventTypes.MfaEnabled or SecurityEventTypes.MfaDisabled or SecurityEventTypes.RecoveryCodeUsed or SecurityEventTypes.RecoveryCodesRegenerated => SecondFactor,
+        SecurityEventTypes.PasskeyAdded or SecurityEventTypes.PasskeyRemoved => Passkeys,
         _ => false,
     };
 }

@@ -28,6 +28,8 @@ public enum ExpiryKind
     MfaTicket,
     /// <summary>An account being erased (users table): the purge finishes what the erasure left, and sweeps its partition once more.</summary>
     Erasure,
+    /// <summary>A begun passkey ceremony (users table). Its expiry never changes.</summary>
+    PasskeyCeremony,
 }
 
 /// <summary>
@@ -58,6 +60,7 @@ public sealed class ExpiryIndex(AuthTables tables)
             "unv" => ExpiryKind.UnverifiedAccount,
             "mft" => ExpiryKind.MfaTicket,
             "era" => ExpiryKind.Erasure,
+            "pkc" => ExpiryKind.PasskeyCeremony,
             _ => throw new FormatException($"Unknown expiry kind in '{rowKey}'."),
         };
         return (kind, parts[1], parts[2]);
@@ -98,6 +101,7 @@ public sealed class ExpiryIndex(AuthTables tables)
         ExpiryKind.UnverifiedAccount => "unv",
         ExpiryKind.MfaTicket => "mft",
         ExpiryKind.Erasure => "era",
+        ExpiryKind.PasskeyCeremony => "pkc",
         _ => "thr",
     };
 }

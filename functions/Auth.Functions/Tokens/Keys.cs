@@ -14,6 +14,8 @@ public enum KeyKind
     Mfa,
     /// <summary>An admin key: the app's backend on <c>/api/admin/*</c>, and nowhere else.</summary>
     Admin,
+    /// <summary>A begun passkey ceremony: it finishes that ceremony, once, and does nothing else.</summary>
+    Ceremony,
 }
 
 /// <summary>A key whose format and checksum are valid; whether it is live is for storage to say.</summary>
@@ -22,7 +24,7 @@ public readonly record struct ParsedKey(KeyKind Kind, string UserId, string Toke
 /// <summary>
 /// Key format: <c>{prefix}{base64url(userId[16] | tokenId[16] | secret[32] | check[4])}</c>.
 /// <list type="bullet">
-/// <item>The prefix names the kind (<c>afs_sess_</c>, <c>afs_api_</c>, <c>afs_reset_</c>, <c>afs_verify_</c>, <c>afs_mfa_</c>, <c>afs_admin_</c>) so secret scanners can
+/// <item>The prefix names the kind (<c>afs_sess_</c>, <c>afs_api_</c>, <c>afs_reset_</c>, <c>afs_verify_</c>, <c>afs_mfa_</c>, <c>afs_admin_</c>, <c>afs_pkc_</c>) so secret scanners can
 /// find leaked keys and one kind can never be used as another.</item>
 /// <item>The ids let validation be a single point read (PartitionKey = user, RowKey = token).</item>
 /// <item>The secret is 256 bits from the OS CSPRNG; only SHA-256 of the whole key is stored.</item>
@@ -45,6 +47,7 @@ public static class Keys
         KeyKind.Verification => "afs_verify_",
         KeyKind.Mfa => "afs_mfa_",
         KeyKind.Admin => "afs_admin_",
+        KeyKind.Ceremony => "afs_pkc_",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 

@@ -7,8 +7,6 @@ namespace Auth.Functions.Tokens;
 [ApiTag("Keys", "Long-lived API keys: create, list and revoke them; and reporting leaked keys, anonymously.")]
 public sealed class TokenFunctions(ApiPipeline api, KeyedApi keyed, TokenStore tokens, RevocationService revocation, LeakedKeys leaked, TimeProvider clock, ILogger<TokenFunctions> logger)
 {
-    public const int MaxLabelLength = 100;
-
     [Function(nameof(CreateToken))]
     [EndpointSummary("Create a labelled API key; expires null or absent means permanent.")]
     [RequiresKey]
@@ -67,9 +65,9 @@ public sealed class TokenFunctions(ApiPipeline api, KeyedApi keyed, TokenStore t
         {
             errors["label"] = ["Is required."];
         }
-        else if (label.Length > MaxLabelLength || label.Any(char.IsControl))
+        else if (!Labels.IsAcceptable(label))
         {
-            errors["label"] = [$"Must be at most {MaxLabelLength} characters, without control characters."];
+            errors["label"] = [Labels.Rule];
         }
 
         if (input.Expires is { } expires && expires <= clock.GetUtcNow())
