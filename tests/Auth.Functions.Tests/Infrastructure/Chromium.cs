@@ -35,6 +35,29 @@ public static partial class Chromium
     }
 
     /// <summary>
+    /// Gives <paramref name="page"/> a virtual platform authenticator through the DevTools protocol
+    /// (<c>WebAuthn.addVirtualAuthenticator</c>): ctap2 over the internal transport, keeping discoverable
+    /// credentials and verifying the user at once, as a phone or laptop with a fingerprint reader does.
+    /// </summary>
+    public static async Task AddVirtualAuthenticatorAsync(IPage page)
+    {
+        var cdp = await page.Context.NewCDPSessionAsync(page);
+        await cdp.SendAsync("WebAuthn.enable");
+        await cdp.SendAsync("WebAuthn.addVirtualAuthenticator", new Dictionary<string, object>
+        {
+            ["options"] = new Dictionary<string, object>
+            {
+                ["protocol"] = "ctap2",
+                ["transport"] = "internal",
+                ["hasResidentKey"] = true,
+                ["hasUserVerification"] = true,
+                ["isUserVerified"] = true,
+                ["automaticPresenceSimulation"] = true,
+            },
+        });
+    }
+
+    /// <summary>
     /// The link to <paramref name="page"/> (<c>reset-password</c> or <c>verify-email</c>) in the
     /// <paramref name="count"/>-th email of the pickup folder that has one, oldest first; the folder
     /// also holds notifications and the other kind of link.

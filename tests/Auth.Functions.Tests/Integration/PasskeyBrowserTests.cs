@@ -1,0 +1,173 @@
+using Auth.Functions.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Auth.Functions.Tests.Integration;
+
+/// <summary>
+/// Passkeys in real headless Chromium, with a virtual authenticator (ctap2, internal transport, resident
+/// keys, user verification) added through the DevTools protocol: the browser makes and signs the
+/// credentials, Fido2 verifies them in the app, nothing in between is simulated.
+/// </summary>
+public sealed class PasskeyBrowserTests
+{
+    [Fact]
+    public async Task OnTheHostedPageAPersonAddsAPasskeySignsOutAndSignsInWithItAndTheSessionWorks()
+    {
+        var port = LocalProcess.FreePort();
+        var origin = $"http://localhost:{port}";
+        await using var app = await AuthApp.StartAsync(kestrelPort: port, settings: new Dictionary<string, string?> { ["Passkeys:Origins:0"] = origin });
+        var api = app.Api();
+        var (email, password, key, userId) = await api.NewUserAsync();
+
+        await using var chromium = await Chromium.LaunchAsync();
+        var page = await chromium.Browser.NewPageAsync();
+        await Chromium.AddVirtualAuthenticatorAsync(page);
+        await page.GotoAsync(origin + "/passkeys");
+
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await Expect(page.Locator("#who")).ToHaveTextAsync(email);
+        await Expect(page.Locator("#passkey-list")).ToHaveTextAsync("None yet.");
+
+        await page.GetByLabel("Name for a new passkey").FillAsync("Laptop");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add a passkey" }).ClickAsync();
+        await Expect(page.Locator("#status")).ToHaveTextAsync("The passkey was added.");
+        await Expect(page.Locator("#passkey-list li")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#passkey-list li").First).ToContainTextAsync("Laptop");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Expect(page.Locator("#status")).ToHaveTextAsync("Signed out.");
+        await Expect(page.Locator("#signed-in")).ToBeHiddenAsync();
+
+        // No email typed: the authenticator offers the discoverable credential for this RP id.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in with a passkey" }).ClickAsync();
+        await Expect(page.Locator("#status")).ToHaveTextAsync("Signed in with a passkey.");
+        await Expect(page.Locator("#who")).ToHaveTextAsync(email);
+        // The list was read with the passkey's session: it works.
+        await Expect(page.Locator("#passkey-list li").First).ToContainTextAsync("Laptop");
+
+        // The account's own view: one passkey, used just now, and the log says how.
+        var passkeys = (await (await api.WithKey(key).GetAsync("/api/auth/passkeys")).Json())["items"]!.AsArray();
+        var passkey = Assert.Single(passkeys)!;
+        Assert.Equal("Laptop", (string?)passkey["label"]);
+        Assert.NotNull((string?)passkey["lastUsed"]);
+        Assert.Equal(["internal"], passkey["transports"]!.AsArray().Select(t => (string?)t));
+        Assert.Null(passkey["publicKey"]);
+        var events = (await (await api.WithKey(key).GetAsync("/api/auth/events")).Json())["items"]!.AsArray();
+        Assert.Contains(events, e => (string?)e!["type"] == "passkey_added" && (string?)e["label"] == "Laptop");
+        var login = Assert.Single(events, e => (string?)e!["type"] == "login_succeeded" && (string?)e["method"] == "passkey")!;
+        Assert.True((bool?)login["mfa"]);
+        Assert.Equal(userId, (string?)(await (await api.WithKey(key).GetAsync("/api/auth/me")).Json())["user"]!["id"]);
+    }
+
+    // An app's own front end on another origin, running both ceremonies against the API (CORS) as the
+    // README shows. Its outcome lands in #result.
+    private const string AppPage = """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head><meta charset="utf-8"><title>Some app</title></head>
+        <body>
+          <p id="result">running</p>
+          <script>
+            const query = new URLSearchParams(location.search);
+            const api = query.get('api');
+            const post = (path, body, key) => fetch(api + path, {
+              method: 'POST',
+              headers: { 'Content-Type': 'application/json', ...(key ? { Authorization: 'Bearer ' + key } : {}) },
+              body: JSON.stringify(body),
+            });
+            (async () => {
+              const result = document.getElementById('result');
+              try {
+                if (query.get('mode') === 'register') {
+                  const key = query.get('key');
+                  const { ceremony, options } = await (await post('/api/auth/passkeys/register/options', { label: 'App' }, key)).json();
+                  const credential = await navigator.credentials.create({ publicKey: PublicKeyCredential.parseCreationOptionsFromJSON(options) });
+                  const finished = await post('/api/auth/passkeys/register', { ceremony, credential: credential.toJSON() }, key);
+                  result.textContent = `register ${finished.status} ${(await finished.json()).code ?? 'ok'}`;
+                } else {
+                  const { ceremony, options } = await (await post('/api/auth/passkeys/login/options', {})).json();
+                  const credential = await navigator.credentials.get({ publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(options) });
+                  const finished = await post('/api/auth/passkeys/login', { ceremony, credential: credential.toJSON() });
+                  const body = await finished.json();
+                  if (finished.status !== 200) { result.textContent = `login ${finished.status} ${body.code}`; return; }
+                  const me = await (await fetch(api + '/api/auth/me', { headers: { Authorization: 'Bearer ' + body.token.key } })).json();
+                  result.textContent = `login 200 ${me.user.email}`;
+                }
+              } catch (e) {
+                result.textContent = 'failed: ' + e.name + ' ' + e.message;
+              }
+            })();
+          </script>
+        </body>
+        </html>
+        """;
+
+    [Fact]
+    public async Task APageOnASecondListedOriginRegistersAndSignsInAndAPageOnAnUnlistedOriginIsRefused()
+    {
+        var apiPort = LocalProcess.FreePort();
+        var listedPort = LocalProcess.FreePort();
+        var unlistedPort = LocalProcess.FreePort();
+        var listed = $"http://localhost:{listedPort}";
+        var unlisted = $"http://localhost:{unlistedPort}";
+        // Both pages may call the API (CORS); only one may run passkey ceremonies. The RP id, localhost,
+        // covers both, so the browser runs either ceremony and the refusal is the app's.
+        await using var app = await AuthApp.StartAsync(kestrelPort: apiPort, settings: new Dictionary<string, string?>
+        {
+            ["Passkeys:Origins:0"] = $"http://localhost:{apiPort}",
+            ["Passkeys:Origins:1"] = listed,
+            ["Cors:AllowedOrigins:0"] = listed,
+            ["Cors:AllowedOrigins:1"] = unlisted,
+        });
+        var api = $"http://127.0.0.1:{apiPort}";
+        var client = app.Api();
+        var (email, _, key, _) = await client.NewUserAsync();
+
+        await using var listedSite = await ServeAsync(listedPort);
+        await using var unlistedSite = await ServeAsync(unlistedPort);
+        await using var chromium = await Chromium.LaunchAsync();
+        var page = await chromium.Browser.NewPageAsync();
+        await Chromium.AddVirtualAuthenticatorAsync(page);
+
+        Task<string> RunAsync(string origin, string mode) => RunOnAsync(page, origin, mode);
+
+        async Task<string> RunOnAsync(IPage page, string origin, string mode)
+        {
+            await page.GotoAsync($"{origin}/app.html?mode={mode}&api={Uri.EscapeDataString(api)}&key={Uri.EscapeDataString(key)}");
+            await Expect(page.Locator("#result")).Not.ToHaveTextAsync("running");
+            return (await page.Locator("#result").TextContentAsync())!;
+        }
+
+        Assert.Equal("register 201 ok", await RunAsync(listed, "register"));
+        Assert.Equal($"login 200 {email}", await RunAsync(listed, "login"));
+
+        // The same authenticator and credential, from a page whose origin is not listed.
+        Assert.Equal("login 401 passkey_not_accepted", await RunAsync(unlisted, "login"));
+        // This authenticator holds a passkey of the account already, which the options exclude: the
+        // browser itself refuses to make a second one.
+        Assert.StartsWith("failed: InvalidStateError", await RunAsync(listed, "register"));
+        // A new authenticator makes one on the unlisted origin's page, and the app refuses it.
+        var other = await chromium.Browser.NewPageAsync();
+        await Chromium.AddVirtualAuthenticatorAsync(other);
+        Assert.Equal("register 401 passkey_not_accepted", await RunOnAsync(other, unlisted, "register"));
+
+        var passkeys = (await (await client.WithKey(key).GetAsync("/api/auth/passkeys")).Json())["items"]!.AsArray();
+        Assert.Equal("App", (string?)Assert.Single(passkeys)!["label"]);
+    }
+
+    private static async Task<WebApplication> ServeAsync(int port)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(port));
+        var site = builder.Build();
+        site.MapGet("/app.html", () => Results.Content(AppPage, "text/html; charset=utf-8"));
+        await site.StartAsync();
+        return site;
+    }
+}
