@@ -88,7 +88,7 @@ public sealed class AccountDataFunctions(
         var factor = await factorRead;
         var export = new AccountExport(
             caller.User.ToDto(),
-            [.. (await keysRead).Select(t => t.ToInfo(caller.TokenId))],
+            [.. (await keysRead).OrderBy(t => t.Created).Select(t => t.ToInfo(caller.TokenId))],
             new SecondFactorExport(factor is { Enabled: true }, factor is { Enabled: true } ? factor.RecoveryCodesLeft : 0),
             [.. (await passkeysRead).Select(p => p.ToDto())],
             Identities: [],

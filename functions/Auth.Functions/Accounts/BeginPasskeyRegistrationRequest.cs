@@ -1,4 +1,4 @@
 namespace Auth.Functions.Accounts;
 
 /// <param name="Label">A name for the passkey, shown in lists and emails (it can be given when finishing instead).</param>
-public sealed record BeginPasskeyRegistrationRequest(string? Label);
+public sealed record BeginPasskeyRegistrationRequest(string? Label = null);

@@ -75,7 +75,7 @@ public sealed partial class WorkerParityTests
         foreach (var function in FunctionCatalog.Http)
         {
             Assert.Contains(viaWorker, s => s.Function == function.Name && s.Status < 300);
-            if (function.Name is not ("OpenApi" or "ResetPasswordPage" or "VerifyEmailPage"))
+            if (function.Name is not ("OpenApi" or "ResetPasswordPage" or "VerifyEmailPage" or "PasskeysPage"))
             {
                 Assert.Contains(viaWorker, s => s.Function == function.Name && s.Status >= 400);
             }
@@ -226,6 +226,22 @@ public sealed partial class WorkerParityTests
         await Call("AdminAuditLog", 200, "GET", "/api/admin/audit?limit=2", key: admin);
         await Call("AdminAuditLog", 400, "GET", "/api/admin/audit?limit=0", key: admin);
         var fourth = "Bearer " + (string)(await Call("Login", 200, "POST", "/api/auth/login", new { email, password = "yet another passphrase" }))!["token"]!["key"]!;
+        using (var authenticator = new SoftAuthenticator())
+        {
+            var registration = (await Call("BeginPasskeyRegistration", 200, "POST", "/api/auth/passkeys/register/options", new { label = "Parity" }, fourth))!;
+            await Call("BeginPasskeyRegistration", 401, "POST", "/api/auth/passkeys/register/options", new { });
+            await Call("FinishPasskeyRegistration", 400, "POST", "/api/auth/passkeys/register", new { ceremony = (string)registration["ceremony"]! }, fourth);
+            var passkey = (await Call("FinishPasskeyRegistration", 201, "POST", "/api/auth/passkeys/register",
+                new { ceremony = (string)registration["ceremony"]!, credential = authenticator.Create(registration["options"]!) }, fourth))!["passkey"]!;
+            await Call("ListPasskeys", 200, "GET", "/api/auth/passkeys", key: fourth);
+            await Call("ListPasskeys", 401, "GET", "/api/auth/passkeys");
+            var login = (await Call("BeginPasskeyLogin", 200, "POST", "/api/auth/passkeys/login/options", new { }))!;
+            await Call("FinishPasskeyLogin", 401, "POST", "/api/auth/passkeys/login", new { ceremony = "afs_pkc_junk", credential = authenticator.Get(login["options"]!) });
+            await Call("FinishPasskeyLogin", 200, "POST", "/api/auth/passkeys/login", new { ceremony = (string)login["ceremony"]!, credential = authenticator.Get(login["options"]!) });
+            await Call("DeletePasskey", 204, "DELETE", "/api/auth/passkeys/" + (string)passkey["id"]!, key: fourth);
+            await Call("DeletePasskey", 404, "DELETE", "/api/auth/passkeys/" + (string)passkey["id"]!, key: fourth);
+        }
+
         await Call("ExportAccount", 200, "GET", "/api/auth/account/export", key: fourth);
         await Call("ExportAccount", 401, "GET", "/api/auth/account/export");
         await Call("DeleteAccount", 401, "DELETE", "/api/auth/account", new { password = "wrong horse battery" }, fourth);
@@ -238,6 +254,7 @@ public sealed partial class WorkerParityTests
         await using (await side.StorageOutageAsync())
         {
             await Call("Health", 503, "GET", "/api/health");
+            await Call("BeginPasskeyLogin", 503, "POST", "/api/auth/passkeys/login/options", new { });
         }
 
         // CORS: a preflight from the listed origin, one from another, and an actual cross-origin call.
@@ -248,6 +265,7 @@ public sealed partial class WorkerParityTests
         await Call("OpenApi", 200, "GET", "/api/openapi.json");
         await Call("ResetPasswordPage", 200, "GET", "/reset-password");
         await Call("VerifyEmailPage", 200, "GET", "/verify-email");
+        await Call("PasskeysPage", 200, "GET", "/passkeys");
         return steps;
     }
 
