@@ -45,6 +45,10 @@ export Email__PickupDirectory="${Email__PickupDirectory:-$data/mail}"
 export PublicBaseUrl="${PublicBaseUrl:-http://localhost:7071}"
 # The key that encrypts second-factor secrets at rest: made on first start, kept with the data.
 export SecretKeys__File="${SecretKeys__File:-$data/secret-keys}"
+# Passkeys: the relying party is localhost, and the page at PublicBaseUrl may run ceremonies. Open
+# http://localhost:7071/passkeys (not 127.0.0.1: a passkey for "localhost" is refused there).
+export Passkeys__RelyingPartyId="${Passkeys__RelyingPartyId:-localhost}"
+export Passkeys__Origins__0="${Passkeys__Origins__0:-$PublicBaseUrl}"
 echo "Mail is written to $Email__PickupDirectory (one .eml file per email)."
 echo "Serving on ${ASPNETCORE_URLS:-http://localhost:7071} -- Ctrl-C to stop."
 
