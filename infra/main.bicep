@@ -64,6 +64,12 @@ param deployerPrincipalType string = 'User'
 @description('Keep the storage account (password hashes, keys) off the public network: a virtual network, the app integrated into it, and private endpoints with private DNS for blob, queue and table. Off by default.')
 param privateNetworking bool = false
 
+@description('Relying party id of passkeys: the registrable domain of the pages that run passkey ceremonies (example.com). Empty: the function app\'s own host name, so its hosted /passkeys page works. Changing it later orphans every passkey made before.')
+param passkeyRelyingPartyId string = ''
+
+@description('The origin (https://app.example.com) whose pages may run passkey ceremonies; its host must be the relying party id or under it. Empty: https://<the function app\'s host>. More origins: the app settings Passkeys__Origins__1, __2, ...')
+param passkeyOrigin string = ''
+
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
@@ -217,6 +223,8 @@ module functionApp 'app/functionapp.bicep' = {
     keyVaultUri: keyVault.outputs.uri
     encryptionKeyName: encryptionKeyName
     virtualNetworkSubnetId: privateNetworking ? network!.outputs.appSubnetId : ''
+    passkeyRelyingPartyId: passkeyRelyingPartyId
+    passkeyOrigin: passkeyOrigin
   }
   // The app reads storage and sends mail from its first start: its roles come first.
   dependsOn: [

@@ -56,6 +56,12 @@ param keyVaultUri string
 @description('Name of the vault secret whose versions are that key.')
 param encryptionKeyName string
 
+@description('Relying party id of passkeys; empty: the app\'s own host name.')
+param passkeyRelyingPartyId string = ''
+
+@description('The origin whose pages may run passkey ceremonies; empty: https://<the app\'s host>.')
+param passkeyOrigin string = ''
+
 @description('Subnet the app is integrated into (private networking); empty: none.')
 param virtualNetworkSubnetId string = ''
 
@@ -141,6 +147,11 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       SecretKeys__SecretName: encryptionKeyName
       SecretKeys__Credential: 'managedidentity'
       SecretKeys__ClientId: identityClientId
+
+      // Passkeys belong to this relying party, and pages of this origin may run their ceremonies. By
+      // default the app's own host: its hosted /passkeys page works as deployed.
+      Passkeys__RelyingPartyId: empty(passkeyRelyingPartyId) ? functionApp.properties.defaultHostName : passkeyRelyingPartyId
+      Passkeys__Origins__0: empty(passkeyOrigin) ? 'https://${functionApp.properties.defaultHostName}' : passkeyOrigin
 
       Email__Provider: 'acs'
       Email__Acs__Endpoint: communicationEndpoint

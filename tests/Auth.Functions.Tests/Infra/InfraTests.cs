@@ -134,6 +134,11 @@ public sealed class InfraTests
         Assert.Contains("mailFromSenderDomain", (await Compiled.Value).ToJsonString(), StringComparison.Ordinal);
         Assert.Contains("defaultHostName", values["PublicBaseUrl"]!.ToJsonString(), StringComparison.Ordinal);
         Assert.NotNull(values["PurgeSchedule"]);
+        // Passkeys: the app's own host unless the deployment names the app's domain and origin.
+        Assert.Contains("defaultHostName", values["Passkeys__RelyingPartyId"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("passkeyRelyingPartyId", values["Passkeys__RelyingPartyId"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("https://", values["Passkeys__Origins__0"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("passkeyOrigin", values["Passkeys__Origins__0"]!.ToJsonString(), StringComparison.Ordinal);
         // The host takes the client's address from the front end's X-Forwarded-For (the genuine-host tests show why).
         Assert.Equal("true", (string?)values["ASPNETCORE_FORWARDEDHEADERS_ENABLED"]);
         Assert.Null(values["Email__Acs__ConnectionString"]);
