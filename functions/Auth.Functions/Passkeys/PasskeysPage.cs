@@ -28,7 +28,7 @@ public static class PasskeysPage
           <p class="hint">Or sign in with your password to add a passkey.</p>
           <form id="password-form" novalidate>
             <label for="email">Email</label>
-            <input id="email" name="email" type="email" autocomplete="username webauthn" required>
+            <input id="email" name="email" type="email" autocomplete="username" required>
             <label for="password">Password</label>
             <input id="password" name="password" type="password" autocomplete="current-password" required>
             <div id="code-step" hidden>
