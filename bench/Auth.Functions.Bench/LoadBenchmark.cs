@@ -109,7 +109,8 @@ public static class LoadBenchmark
         Console.WriteLine("| login | callers | logins/s | ratio to limit | ratio to all-core hashing | p50 / p99 ms | 429 | 5xx | app CPU per login | load client | Azurite and the rest | idle |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         var rssBefore = Rss(app.Id, "VmRSS");
-        foreach (var callers in only is "" or "logins" ? new[] { 2, 8, 32, 200 } : [])
+        // "passkeys" measures the password logins too: the two are compared within one run.
+        foreach (var callers in only is "" or "logins" or "passkeys" ? new[] { 2, 8, 32, 200 } : [])
         {
             var cpuBefore = CpuSeconds(app.Id);
             var clientBefore = CpuSeconds(Environment.ProcessId);
@@ -133,15 +134,66 @@ public static class LoadBenchmark
         // The 200-caller phase was the last: the peak since start-up includes it.
         Console.WriteLine();
         Console.WriteLine($"App RSS: {rssBefore / 1024:F0} MB before the logins, peak {Rss(app.Id, "VmHWM") / 1024:F0} MB (VmHWM, after 200 concurrent logins).");
+        // 3. Passkey sign-ins: begin and finish, one passkey per caller (a passkey's counter is checked
+        // and moved in one guarded write, so one passkey signs in once at a time). No hash: storage-bound.
+        if (only is "" or "passkeys")
+        {
+            await PasskeysAsync(http, users, phase);
+        }
+
         await app.TerminateAsync(TimeSpan.FromSeconds(10));
 
-        // 3. The purge against Azurite's raw batched delete of the same number of rows in the same layout.
+        // 4. The purge against Azurite's raw batched delete of the same number of rows in the same layout.
         Console.WriteLine();
         if (only is "" or "purge")
         {
             await PurgeAsync(azurite.ConnectionString);
         }
         return 0;
+    }
+
+    private static async Task PasskeysAsync(HttpClient http, List<(string Email, string Key, string UserId, string TokenId)> users, TimeSpan phase)
+    {
+        var authenticators = new SoftAuthenticator[users.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, users.Count), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, ct) =>
+        {
+            authenticators[i] = new SoftAuthenticator();
+            using var begin = new HttpRequestMessage(HttpMethod.Post, "/api/auth/passkeys/register/options") { Content = JsonContent.Create(new { label = "bench" }) };
+            begin.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", users[i].Key);
+            var options = await (await http.SendAsync(begin, ct)).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonNode>(ct);
+            using var finish = new HttpRequestMessage(HttpMethod.Post, "/api/auth/passkeys/register")
+            {
+                Content = JsonContent.Create(new { ceremony = (string)options!["ceremony"]!, credential = authenticators[i].Create(options["options"]!) }),
+            };
+            finish.Headers.Authorization = begin.Headers.Authorization;
+            (await http.SendAsync(finish, ct)).EnsureSuccessStatusCode();
+        });
+
+        Console.WriteLine();
+        Console.WriteLine("| passkey sign-in (begin + finish) | callers | sign-ins/s | p50 / p99 ms | 429 | 5xx |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        foreach (var callers in new[] { 2, 8, 32 })
+        {
+            var result = await LoadAsync(callers, phase, async caller =>
+            {
+                var authenticator = authenticators[caller % authenticators.Length];
+                using var begun = await http.PostAsJsonAsync("/api/auth/passkeys/login/options", new { });
+                if (!begun.IsSuccessStatusCode)
+                {
+                    return (int)begun.StatusCode;
+                }
+
+                var options = await begun.Content.ReadFromJsonAsync<JsonNode>();
+                using var finished = await http.PostAsJsonAsync("/api/auth/passkeys/login", new { ceremony = (string)options!["ceremony"]!, credential = authenticator.Get(options["options"]!) });
+                return (int)finished.StatusCode;
+            });
+            Console.WriteLine($"| `POST /api/auth/passkeys/login/options` + `/login` | {callers} | {result.PerSecond:F1} | {result.P50:F0} / {result.P99:F0} | {result.Count(429)} | {result.ServerErrors} |{result.Problems}");
+        }
+
+        foreach (var authenticator in authenticators)
+        {
+            authenticator.Dispose();
+        }
     }
 
     private static async Task PurgeAsync(string connectionString)
