@@ -1,8 +1,5 @@
 using System.Net;
 using Auth.Functions.Tests.Infrastructure;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 
 namespace Auth.Functions.Tests.Integration;
 
@@ -57,11 +54,7 @@ public sealed class CorsBrowserTests
         var client = new Api(new HttpClient { BaseAddress = new Uri(api) }, null);
         var (email, password, session, _) = await client.NewUserAsync();
 
-        var pages = WebApplication.CreateSlimBuilder();
-        pages.WebHost.ConfigureKestrel(k => k.ListenLocalhost(pagePort));
-        await using var site = pages.Build();
-        site.MapGet("/app.html", () => Results.Content(Page, "text/html; charset=utf-8"));
-        await site.StartAsync();
+        await using var site = await LocalSite.ServeAsync(pagePort, "/app.html", Page);
 
         await using var chromium = await Chromium.LaunchAsync();
         var query = $"?api={Uri.EscapeDataString(api)}&email={Uri.EscapeDataString(email)}&password={Uri.EscapeDataString(password)}";

@@ -1,7 +1,4 @@
 using Auth.Functions.Tests.Infrastructure;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -137,8 +134,9 @@ public sealed class PasskeyBrowserTests
         var client = app.Api();
         var (email, _, key, _) = await client.NewUserAsync();
 
-        await using var listedSite = await ServeAsync(listedPort);
-        await using var unlistedSite = await ServeAsync(unlistedPort);
+        var appPage = AppPage();
+        await using var listedSite = await LocalSite.ServeAsync(listedPort, "/app.html", appPage);
+        await using var unlistedSite = await LocalSite.ServeAsync(unlistedPort, "/app.html", appPage);
         await using var chromium = await Chromium.LaunchAsync();
         var page = await chromium.Browser.NewPageAsync();
         await Chromium.AddVirtualAuthenticatorAsync(page);
@@ -167,16 +165,5 @@ public sealed class PasskeyBrowserTests
 
         var passkeys = (await (await client.WithKey(key).GetAsync("/api/auth/passkeys")).Json())["items"]!.AsArray();
         Assert.Equal("App", (string?)Assert.Single(passkeys)!["label"]);
-    }
-
-    private static async Task<WebApplication> ServeAsync(int port)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(port));
-        var site = builder.Build();
-        var page = AppPage();
-        site.MapGet("/app.html", () => Results.Content(page, "text/html; charset=utf-8"));
-        await site.StartAsync();
-        return site;
     }
 }

@@ -235,10 +235,13 @@ public sealed class PasskeyTests
         Assert.Single(adminView["user"]!["passkeys"]!.AsArray());
     }
 
-    private static async Task SetVerifiedAsync(AuthApp app, string userId, bool verified)
+    private static Task SetVerifiedAsync(AuthApp app, string userId, bool verified) => SetUserColumnAsync(app, userId, "EmailVerified", verified);
+
+    /// <summary>Sets up an account state no endpoint makes yet (unverified again, no password) on its user row.</summary>
+    private static async Task SetUserColumnAsync(AuthApp app, string userId, string column, object value)
     {
         var user = (await app.Tables.Users.GetEntityAsync<TableEntity>(userId, "user")).Value;
-        user["EmailVerified"] = verified;
+        user[column] = value;
         await app.Tables.Users.UpdateEntityAsync(user, user.ETag);
     }
 
@@ -278,9 +281,7 @@ public sealed class PasskeyTests
         await (await SignInAsync(app, first)).ShouldBeProblem(HttpStatusCode.Unauthorized, "passkey_not_accepted");
 
         // An account without a password (as an external sign-in will make): its one passkey stays.
-        var user = (await app.Tables.Users.GetEntityAsync<TableEntity>(userId, "user")).Value;
-        user["PasswordHash"] = "";
-        await app.Tables.Users.UpdateEntityAsync(user, user.ETag);
+        await SetUserColumnAsync(app, userId, "PasswordHash", "");
         await (await app.Api(key).DeleteAsync($"/api/auth/passkeys/{two}")).ShouldBeProblem(HttpStatusCode.Conflict, "last_sign_in_method");
         Assert.False((bool?)(await (await app.Api(key).GetAsync("/api/auth/me")).Json())["user"]!["hasPassword"]);
         await (await SignInAsync(app, second)).ShouldBe(HttpStatusCode.OK);
@@ -295,9 +296,7 @@ public sealed class PasskeyTests
         using var second = new SoftAuthenticator();
         var one = (string)(await AddPasskeyAsync(app, key, first, "One"))["id"]!;
         var two = (string)(await AddPasskeyAsync(app, key, second, "Two"))["id"]!;
-        var user = (await app.Tables.Users.GetEntityAsync<TableEntity>(userId, "user")).Value;
-        user["PasswordHash"] = "";
-        await app.Tables.Users.UpdateEntityAsync(user, user.ETag);
+        await SetUserColumnAsync(app, userId, "PasswordHash", "");
 
         // Each removal sees two passkeys; the first is held at its write until the second has removed one.
         var held = app.Storage.PauseAt(r => r.IsBatch && r.Body.Contains($"RowKey='pk-{one}'", StringComparison.Ordinal));
