@@ -17,11 +17,11 @@ public sealed class PasskeyFunctions(ApiPipeline api, KeyedApi keyed, PasskeySer
     private const string CredentialRule = "Must be the browser's PublicKeyCredential.toJSON().";
 
     [Function(nameof(BeginPasskeyRegistration))]
-    [EndpointSummary("Begin adding a passkey: creation options for navigator.credentials.create (discoverable, user-verified), and the ceremony to finish with.")]
+    [EndpointSummary("Begin adding a passkey, with a session key from a sign-in less than 10 minutes old: creation options for navigator.credentials.create (discoverable, user-verified), and the ceremony to finish with.")]
     [RequiresKey]
     [JsonRequest(typeof(BeginPasskeyRegistrationRequest))]
     [Response(StatusCodes.Status200OK, typeof(PasskeyCeremonyResponse))]
-    [ProblemResponses(ProblemCodes.ValidationFailed)]
+    [ProblemResponses(ProblemCodes.ValidationFailed, ProblemCodes.ReauthenticationRequired)]
     public Task<IResult> BeginPasskeyRegistration([HttpTrigger(AuthorizationLevel.Anonymous, "post", "options", Route = Routes.PasskeyRegistrationOptions)] HttpRequest request) =>
         keyed.RunAsync(request, ApiPolicy.Json, BeginRegistrationAsync);
 
@@ -96,8 +96,9 @@ public sealed class PasskeyFunctions(ApiPipeline api, KeyedApi keyed, PasskeySer
             return invalid;
         }
 
-        var (ceremony, options) = await passkeys.BeginRegistrationAsync(caller, label, cancellationToken);
-        return TypedResults.Ok(new PasskeyCeremonyResponse(ceremony, Parse(options)));
+        return await passkeys.BeginRegistrationAsync(caller, label, cancellationToken) is PasskeyOutcome.Begun begun
+            ? TypedResults.Ok(new PasskeyCeremonyResponse(begun.Ceremony, Parse(begun.Options)))
+            : Problems.SignInAgainForPasskey();
     }
 
     private async Task<IResult> FinishRegistrationAsync(Caller caller, HttpRequest request, CancellationToken cancellationToken)

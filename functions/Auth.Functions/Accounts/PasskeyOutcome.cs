@@ -7,6 +7,12 @@ public abstract record PasskeyOutcome
 {
     public sealed record Added(PasskeyEntity Passkey) : PasskeyOutcome;
 
+    /// <summary>A ceremony to add a passkey, begun.</summary>
+    public sealed record Begun(string Ceremony, string Options) : PasskeyOutcome;
+
+    /// <summary>Adding a passkey needs a recent sign-in: a session key younger than the registration window.</summary>
+    public sealed record SignInAgain : PasskeyOutcome;
+
     public sealed record Removed : PasskeyOutcome;
 
     public sealed record NotFound : PasskeyOutcome;

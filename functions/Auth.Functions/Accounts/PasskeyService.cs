@@ -25,13 +25,22 @@ public sealed class PasskeyService(
     IOptions<AccountOptions> accounts,
     ILogger<PasskeyService> logger)
 {
-    /// <summary>A registration ceremony: options to create a passkey for the caller, none of theirs twice.</summary>
-    public async Task<(string Ceremony, string Options)> BeginRegistrationAsync(Caller caller, string? label, CancellationToken cancellationToken)
+    /// <summary>
+    /// A registration ceremony: options to create a passkey for the caller, none of theirs twice. Only
+    /// with a session key from a recent sign-in (<see cref="PasskeyOptions.RegistrationWindow"/>); the
+    /// ceremony then binds the finish to this beginning.
+    /// </summary>
+    public async Task<PasskeyOutcome> BeginRegistrationAsync(Caller caller, string? label, CancellationToken cancellationToken)
     {
+        if (caller.Token.Type != TokenStore.TypeName(KeyKind.Session) || clock.GetUtcNow() - caller.Token.Created > relyingParty.Options.RegistrationWindow)
+        {
+            return new PasskeyOutcome.SignInAgain();
+        }
+
         var existing = await passkeys.ListAsync(caller.UserId, cancellationToken);
         var options = relyingParty.CreationOptions(caller.UserId, caller.User.Email, caller.User.DisplayName, existing.Select(p => p.CredentialId)).ToJson();
         var (key, _) = await passkeys.BeginCeremonyAsync(caller.UserId, options, label, cancellationToken);
-        return (key, options);
+        return new PasskeyOutcome.Begun(key, options);
     }
 
     /// <summary>

@@ -88,6 +88,10 @@ public static class Problems
     public static ApiProblem Forbidden() =>
         new(ProblemCodes.Forbidden, "This key cannot be used here: admin keys work only on /api/admin, user keys everywhere else.");
 
+    /// <summary>Adding a passkey with an API key, or a session older than the registration window.</summary>
+    public static ApiProblem SignInAgainForPasskey() =>
+        new(ProblemCodes.ReauthenticationRequired, "Sign in again to add a passkey: it needs a session key from a recent sign-in.") { WwwAuthenticate = BearerChallenge };
+
     public static ApiProblem PasskeyNotAccepted() =>
         new(ProblemCodes.PasskeyNotAccepted, "The passkey was not accepted: begin the ceremony again.");
 

@@ -23,6 +23,13 @@ public sealed class PasskeyOptions
     /// <summary>How long a begun ceremony can be finished.</summary>
     public TimeSpan CeremonyLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How recent a sign-in must be to add a passkey: a registration is begun with a session key at
+    /// most this old. A passkey outlives every key and a password reset, so a stolen or forgotten
+    /// session, or a long-lived API key, must not be able to add one.
+    /// </summary>
+    public TimeSpan RegistrationWindow { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>The configured origins, or <see cref="LocalOrigin"/> when none are.</summary>
     public IReadOnlyList<string> AllowedOrigins => Origins is { Length: > 0 } origins ? origins : [LocalOrigin];
 

@@ -77,6 +77,27 @@ public sealed class PasskeyTests
     }
 
     [Fact]
+    public async Task AddingAPasskeyNeedsASessionFromARecentSignIn()
+    {
+        await using var app = await AuthApp.StartAsync(AuthApp.NewClock());
+        var (email, password, session, _) = await app.Api().NewUserAsync();
+        var (_, apiKey) = await app.Api(session).CreateApiKeyAsync();
+
+        // A passkey outlives keys and resets: an API key, or a session from a sign-in over 10 minutes
+        // ago, cannot add one.
+        var refused = await app.Api(apiKey).PostAsync("/api/auth/passkeys/register/options", new { });
+        await refused.ShouldBeProblem(HttpStatusCode.Unauthorized, "reauthentication_required");
+        app.Clock!.Advance(TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(1));
+        await (await app.Api(session).PostAsync("/api/auth/passkeys/register/options", new { })).ShouldBeProblem(HttpStatusCode.Unauthorized, "reauthentication_required");
+        await (await app.Api(session).GetAsync("/api/auth/passkeys")).ShouldBe(HttpStatusCode.OK);
+
+        // Signing in again is enough.
+        using var authenticator = new SoftAuthenticator();
+        await AddPasskeyAsync(app, await app.Api().LoginAsync(email, password), authenticator);
+        await (await SignInAsync(app, authenticator)).ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task ACeremonyWorksOnceAndNotAfterFiveMinutes()
     {
         await using var app = await AuthApp.StartAsync(AuthApp.NewClock());
