@@ -282,6 +282,43 @@ public sealed class PasskeyTests
     }
 
     [Fact]
+    public async Task ASignInThatVerifiedItsPasskeyBeforeARevokeAllAnsweredMintsASessionThatIsAlreadyDead()
+    {
+        await using var app = await AuthApp.StartAsync(AuthApp.NewClock());
+        var (_, _, key, _) = await app.Api().NewUserAsync();
+        using var authenticator = new SoftAuthenticator();
+        await AddPasskeyAsync(app, key, authenticator);
+
+        // Held at the transaction that moves the counter and adds the session: the passkey verified,
+        // the user row (and its generation) read.
+        var held = app.Storage.PauseAt(r => r.IsBatch && r.Body.Contains("RowKey='pk-", StringComparison.Ordinal));
+        var signingIn = SignInAsync(app, authenticator);
+        await held.WaitReachedAsync();
+        await (await app.Api(key).DeleteAsync("/api/tokens")).ShouldBe(HttpStatusCode.NoContent);
+        held.Release();
+        var answer = await signingIn;
+
+        await answer.ShouldBe(HttpStatusCode.OK);
+        var session = (string)(await answer.Json())["token"]!["key"]!;
+        await (await app.Api(session).GetAsync("/api/auth/me")).ShouldBeProblem(HttpStatusCode.Unauthorized, "unauthorized");
+    }
+
+    [Fact]
+    public async Task AnErasedAccountsPasskeysAreGoneWithIt()
+    {
+        await using var app = await AuthApp.StartAsync(AuthApp.NewClock());
+        var (_, password, key, userId) = await app.Api().NewUserAsync();
+        using var authenticator = new SoftAuthenticator();
+        await AddPasskeyAsync(app, key, authenticator);
+
+        await (await app.Api(key).SendAsync(HttpMethod.Delete, "/api/auth/account", new { password })).ShouldBe(HttpStatusCode.NoContent);
+
+        await (await SignInAsync(app, authenticator)).ShouldBeProblem(HttpStatusCode.Unauthorized, "passkey_not_accepted");
+        var rows = app.Tables.Users.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {userId}"), select: ["RowKey"]);
+        Assert.Empty(await rows.ToListAsync());
+    }
+
+    [Fact]
     public async Task RemovingAPasskeyIsRecordedAndEmailedAndTheLastWayIntoAnAccountIsKept()
     {
         await using var app = await AuthApp.StartAsync(AuthApp.NewClock());
