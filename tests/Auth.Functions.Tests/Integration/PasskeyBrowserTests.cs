@@ -21,7 +21,7 @@ public sealed class PasskeyBrowserTests
         var (email, password, key, userId) = await api.NewUserAsync();
 
         await using var chromium = await Chromium.LaunchAsync();
-        await AddPasskeyAndSignInWithItAsync(chromium, origin, email, password);
+        var page = await AddPasskeyAndSignInWithItAsync(chromium, origin, email, password);
 
         // The account's own view: one passkey, used just now, and the log says how.
         var passkeys = (await (await api.WithKey(key).GetAsync("/api/auth/passkeys")).Json())["items"]!.AsArray();
@@ -35,13 +35,21 @@ public sealed class PasskeyBrowserTests
         var login = Assert.Single(events, e => (string?)e!["type"] == "login_succeeded" && (string?)e["method"] == "passkey")!;
         Assert.True((bool?)login["mfa"]);
         Assert.Equal(userId, (string?)(await (await api.WithKey(key).GetAsync("/api/auth/me")).Json())["user"]!["id"]);
+
+        // Removed on the page, it no longer signs in.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Remove" }).ClickAsync();
+        await Expect(page.Locator("#status")).ToHaveTextAsync("The passkey was removed.");
+        await Expect(page.Locator("#passkey-list")).ToHaveTextAsync("None yet.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in with a passkey" }).ClickAsync();
+        await Expect(page.Locator("#status")).ToHaveTextAsync("The passkey was not accepted: begin the ceremony again.");
     }
 
     /// <summary>
     /// What a person does on the hosted page: sign in with the password, add a passkey named "Laptop",
     /// sign out, sign in with the passkey (no email typed), and see the list read with that session.
     /// </summary>
-    internal static async Task AddPasskeyAndSignInWithItAsync(Chromium.Session chromium, string origin, string email, string password)
+    internal static async Task<IPage> AddPasskeyAndSignInWithItAsync(Chromium.Session chromium, string origin, string email, string password)
     {
         var page = await chromium.Browser.NewPageAsync();
         await Chromium.AddVirtualAuthenticatorAsync(page);
@@ -69,6 +77,7 @@ public sealed class PasskeyBrowserTests
         await Expect(page.Locator("#who")).ToHaveTextAsync(email);
         // The list was read with the passkey's session: it works.
         await Expect(page.Locator("#passkey-list li").First).ToContainTextAsync("Laptop");
+        return page;
     }
 
     // An app's own front end on another origin: the README's code as it is (only its API address
