@@ -1,6 +1,7 @@
 using Auth.Functions.Events;
 using Auth.Functions.Http;
 using Auth.Functions.Mfa;
+using Auth.Functions.Identities;
 using Auth.Functions.Passkeys;
 using Auth.Functions.Tokens;
 using Microsoft.Azure.Functions.Worker;
@@ -10,10 +11,13 @@ namespace Auth.Functions.Accounts;
 /// <summary>DeleteAccount and ExportAccount: the owner erases the account, or takes a copy of everything stored about it.</summary>
 [ApiTag("Account data", "Erase the signed-in account, or export everything stored about it (GDPR articles 15, 17 and 20).")]
 public sealed class AccountDataFunctions(
-    KeyedApi keyed, Reauthentication reauthentication, MfaStore mfa, AccountErasure erasure, TokenStore tokens, PasskeyStore passkeys, SecurityEvents events, TimeProvider clock)
+    KeyedApi keyed, Reauthentication reauthentication, MfaStore mfa, AccountErasure erasure, TokenStore tokens, PasskeyStore passkeys, IdentityStore identities, SecurityEvents events, TimeProvider clock)
 {
     /// <summary>An export holds at most this many security events (the log's retention bounds them anyway).</summary>
     private const int MaxExportedEvents = 10_000;
+
+    /// <summary>How recent the sign-in of an account without a password must be to erase it.</summary>
+    private static readonly TimeSpan FreshSignIn = TimeSpan.FromMinutes(5);
 
     [Function(nameof(DeleteAccount))]
     [EndpointSummary("Erase the caller's account: the password, and a code where a second factor is on. Every key stops working at once.")]
@@ -42,12 +46,20 @@ public sealed class AccountDataFunctions(
 
         var input = body.Value!;
         var network = ClientNetwork.Of(ClientInfo.Current?.Ip);
-        if (string.IsNullOrEmpty(input.Password))
+        if (caller.User.PasswordHash.Length == 0)
+        {
+            // No password to prove: the proof is a fresh sign-in (a passkey or an external provider),
+            // a session key minted in the last few minutes.
+            if (caller.Token.Type != TokenStore.TypeName(KeyKind.Session) || clock.GetUtcNow() - caller.Token.Created > FreshSignIn)
+            {
+                return Problems.ReauthenticationRequired();
+            }
+        }
+        else if (string.IsNullOrEmpty(input.Password))
         {
             return Problems.ReauthenticationRequired();
         }
-
-        if (await reauthentication.CheckPasswordAsync(caller, input.Password, network, cancellationToken) is { } refused)
+        else if (await reauthentication.CheckPasswordAsync(caller, input.Password, network, cancellationToken) is { } refused)
         {
             return refused is MfaOutcome.Throttled throttled ? Problems.TooManyRequests(throttled.RetryAfter) : Problems.ReauthenticationRequired();
         }
@@ -75,6 +87,7 @@ public sealed class AccountDataFunctions(
         var keysRead = tokens.ListLiveAsync(caller.User, cancellationToken);
         var factorRead = mfa.GetAsync(caller.UserId, cancellationToken);
         var passkeysRead = passkeys.ListAsync(caller.UserId, cancellationToken);
+        var identitiesRead = identities.ListAsync(caller.UserId, cancellationToken);
         var log = new List<SecurityEventDto>();
         string? before = null;
         do
@@ -91,7 +104,7 @@ public sealed class AccountDataFunctions(
             [.. (await keysRead).OrderBy(t => t.Created).Select(t => t.ToInfo(caller.TokenId))],
             new SecondFactorExport(factor is { Enabled: true }, factor is { Enabled: true } ? factor.RecoveryCodesLeft : 0),
             [.. (await passkeysRead).Select(p => p.ToDto())],
-            Identities: [],
+            [.. (await identitiesRead).Select(i => i.ToDto())],
             log,
             clock.GetUtcNow());
         await events.RecordAsync(events.New(caller.UserId, SecurityEventTypes.AccountExport, caller.TokenId), cancellationToken);

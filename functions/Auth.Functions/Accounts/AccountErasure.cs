@@ -1,3 +1,4 @@
+using Auth.Functions.Identities;
 using Auth.Functions.Notifications;
 using Auth.Functions.Storage;
 using Auth.Functions.Users;
@@ -22,7 +23,7 @@ namespace Auth.Functions.Accounts;
 /// finishes it, and sweeps the partition once more for a row a racing request added after the sweep.
 /// </summary>
 public sealed partial class AccountErasure(
-    AuthTables tables, UserStore users, ExpiryIndex expiry, AccountErasedEmails lastEmail, TimeProvider clock, ILogger<AccountErasure> logger)
+    AuthTables tables, UserStore users, IdentityStore identities, ExpiryIndex expiry, AccountErasedEmails lastEmail, TimeProvider clock, ILogger<AccountErasure> logger)
 {
     /// <summary>When the purge sweeps an erased account's partition once more: long after any request that raced the erasure.</summary>
     public static readonly TimeSpan SweepAfter = TimeSpan.FromHours(1);
@@ -70,6 +71,8 @@ public sealed partial class AccountErasure(
     public async Task FinishAsync(UserEntity? user, CancellationToken cancellationToken, string? userId = null)
     {
         userId ??= user!.PartitionKey;
+        // The (provider, subject) index rows first, while the identity rows still name them.
+        await identities.DeleteIndexRowsAsync(userId, cancellationToken);
         var rows = new List<TableEntity>();
         await foreach (var row in tables.Users.QueryAsync<TableEntity>(
             TableClient.CreateQueryFilter($"PartitionKey eq {userId}"), select: ["RowKey"], cancellationToken: cancellationToken))

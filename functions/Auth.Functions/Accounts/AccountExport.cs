@@ -2,7 +2,7 @@ namespace Auth.Functions.Accounts;
 
 /// <summary>
 /// Everything stored about an account but secrets and hashes: the user, every live key's metadata, the
-/// second factor's state, passkeys, linked identities (ids; none until that feature exists), and
+/// second factor's state, passkeys, linked identities, and
 /// the security log within its retention.
 /// </summary>
 public sealed record AccountExport(
@@ -10,6 +10,6 @@ public sealed record AccountExport(
     IReadOnlyList<Tokens.TokenInfoDto> Keys,
     SecondFactorExport SecondFactor,
     IReadOnlyList<Passkeys.PasskeyDto> Passkeys,
-    IReadOnlyList<string> Identities,
+    IReadOnlyList<Identities.IdentityDto> Identities,
     IReadOnlyList<SecurityEventDto> Events,
     DateTimeOffset Exported);

@@ -213,6 +213,7 @@ public sealed class AccountFunctions(
         LoginOutcome.MfaRequired m => Problems.MfaRequired(m.Ticket, m.Expires, challenge),
         LoginOutcome.InvalidMfaCode => Problems.InvalidMfaCode(),
         LoginOutcome.PasskeyNotAccepted => Problems.PasskeyNotAccepted(),
+        LoginOutcome.ExternalLoginFailed => Problems.ExternalLoginFailed(),
         _ => Problems.InvalidCredentials(challenge),
     };
 }

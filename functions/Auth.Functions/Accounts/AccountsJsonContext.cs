@@ -30,4 +30,7 @@ namespace Auth.Functions.Accounts;
 [JsonSerializable(typeof(PasskeyCeremonyResponse))]
 [JsonSerializable(typeof(PasskeyResponse))]
 [JsonSerializable(typeof(PasskeyListResponse))]
+[JsonSerializable(typeof(ExchangeExternalLoginRequest))]
+[JsonSerializable(typeof(ExternalLoginResponse))]
+[JsonSerializable(typeof(IdentityListResponse))]
 public sealed partial class AccountsJsonContext : JsonSerializerContext;

@@ -25,6 +25,8 @@ public static class AccountsServiceCollectionExtensions
         services.AddSingleton<MfaSettingsService>();
         services.AddSingleton<AccountErasure>();
         services.AddSingleton<PasskeyService>();
+        services.AddSingleton<SignInMethods>();
+        services.AddSingleton<ExternalLoginService>();
         return services;
     }
 }

@@ -24,4 +24,7 @@ public abstract record LoginOutcome
 
     /// <summary>A passkey assertion that did not verify, or a ceremony that is unknown, spent or expired.</summary>
     public sealed record PasskeyNotAccepted : LoginOutcome;
+
+    /// <summary>An exchange code that is unknown, spent, expired or revoked, or a PKCE verifier that does not answer its challenge.</summary>
+    public sealed record ExternalLoginFailed : LoginOutcome;
 }

@@ -16,6 +16,7 @@ namespace Auth.Functions.Accounts;
 public sealed class PasskeyService(
     RelyingParty relyingParty,
     PasskeyStore passkeys,
+    SignInMethods methods,
     UserStore users,
     TokenStore tokens,
     LoginThrottle throttle,
@@ -97,8 +98,9 @@ public sealed class PasskeyService(
     public Task<List<PasskeyEntity>> ListAsync(Caller caller, CancellationToken cancellationToken) => passkeys.ListAsync(caller.UserId, cancellationToken);
 
     /// <summary>
-    /// Removes a passkey, unless it is the last way into an account without a password. That check and
-    /// the removal are one reading of the account: a removal racing it reads again.
+    /// Removes a passkey, unless it is the last way into an account without a password (no other passkey,
+    /// no linked identity). That check and the removal are one reading of the account: a removal racing
+    /// it reads again.
     /// </summary>
     public async Task<PasskeyOutcome> DeleteAsync(Caller caller, string passkeyId, CancellationToken cancellationToken)
     {
@@ -110,13 +112,12 @@ public sealed class PasskeyService(
                 return new PasskeyOutcome.NotFound();
             }
 
-            var hasPassword = user.PasswordHash.Length > 0;
-            if (!hasPassword && (await passkeys.ListAsync(caller.UserId, cancellationToken)).Count <= 1)
+            if (await methods.OneLeftAsync(user, cancellationToken))
             {
                 return new PasskeyOutcome.LastSignInMethod();
             }
 
-            if (await passkeys.TryDeleteAsync(passkey, hasPassword ? null : user, cancellationToken))
+            if (await passkeys.TryDeleteAsync(passkey, user.PasswordHash.Length > 0 ? null : user, cancellationToken))
             {
                 PasskeyLog.Removed(logger, caller.UserId, passkeyId);
                 return new PasskeyOutcome.Removed();

@@ -1,5 +1,6 @@
 using Auth.Functions.Accounts;
 using Auth.Functions.Events;
+using Auth.Functions.Identities;
 using Auth.Functions.Passkeys;
 using Auth.Functions.Mfa;
 using Auth.Functions.Recovery;
@@ -17,6 +18,7 @@ public sealed class AdminService(
     AuthTables tables,
     UserStore users,
     PasskeyStore passkeys,
+    IdentityStore identities,
     SecurityEvents events,
     RevocationService revocation,
     MfaStore mfa,
@@ -33,8 +35,9 @@ public sealed class AdminService(
     public async Task<AdminUserDto> ToDtoAsync(UserEntity user, CancellationToken cancellationToken)
     {
         var passkeysRead = passkeys.ListAsync(user.PartitionKey, cancellationToken);
+        var identitiesRead = identities.ListAsync(user.PartitionKey, cancellationToken);
         var lastLoginRead = events.LastOfTypeAsync(user.PartitionKey, SecurityEventTypes.LoginSucceeded, cancellationToken);
-        await Task.WhenAll(passkeysRead, lastLoginRead);
+        await Task.WhenAll(passkeysRead, identitiesRead, lastLoginRead);
         return new(
             user.PartitionKey,
             user.Email,
@@ -46,7 +49,7 @@ public sealed class AdminService(
             user.IsDisabled,
             string.IsNullOrEmpty(user.DisabledReason) ? null : user.DisabledReason,
             [.. (await passkeysRead).Select(p => p.ToDto())],
-            Identities: [],
+            [.. (await identitiesRead).Select(i => i.ToDto())],
             await lastLoginRead);
     }
 

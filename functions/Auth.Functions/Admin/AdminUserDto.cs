@@ -1,8 +1,8 @@
 namespace Auth.Functions.Admin;
 
 /// <summary>
-/// A user as the admin API shows it: the <c>user</c> object, and what only an admin sees: its passkeys,
-/// and linked identities (a list of ids, empty until that feature exists).
+/// A user as the admin API shows it: the <c>user</c> object, and what only an admin sees: its passkeys
+/// and linked identities.
 /// </summary>
 public sealed record AdminUserDto(
     string Id,
@@ -15,5 +15,5 @@ public sealed record AdminUserDto(
     bool Disabled,
     string? DisabledReason,
     IReadOnlyList<Passkeys.PasskeyDto> Passkeys,
-    IReadOnlyList<string> Identities,
+    IReadOnlyList<Identities.IdentityDto> Identities,
     DateTimeOffset? LastLogin);

@@ -24,4 +24,6 @@ public static class SecurityEventTypes
     public const string AccountExport = "account_export";
     public const string PasskeyAdded = "passkey_added";
     public const string PasskeyRemoved = "passkey_removed";
+    public const string ExternalIdentityLinked = "external_identity_linked";
+    public const string ExternalIdentityUnlinked = "external_identity_unlinked";
 }

@@ -3,6 +3,7 @@ using Auth.Functions.Admin;
 using Auth.Functions.Email;
 using Auth.Functions.Events;
 using Auth.Functions.Http;
+using Auth.Functions.Identities;
 using Auth.Functions.Mfa;
 using Auth.Functions.Passkeys;
 using Auth.Functions.Secrets;
@@ -40,6 +41,8 @@ public static class AppServices
         services.AddMfa();
         // Passkeys' rows and WebAuthn verification (Fido2), for the relying party Passkeys__RelyingPartyId.
         services.AddPasskeys();
+        // External providers (OpenID Connect, GitHub) and the identities linked to accounts.
+        services.AddIdentities();
         // Registration, login and its throttling, changing a password, the second factor's and passkeys' endpoints.
         services.AddAccounts();
         // Forgot/reset password: the reset queue and its worker.

@@ -32,6 +32,8 @@ public static class ProblemCodes
     public const string Forbidden = "forbidden";
     public const string PasskeyNotAccepted = "passkey_not_accepted";
     public const string LastSignInMethod = "last_sign_in_method";
+    public const string ProviderNotConfigured = "provider_not_configured";
+    public const string ExternalLoginFailed = "external_login_failed";
 
     public static int StatusOf(string code) => code switch
     {
@@ -61,6 +63,8 @@ public static class ProblemCodes
         Forbidden => 403,
         PasskeyNotAccepted => 401,
         LastSignInMethod => 409,
+        ProviderNotConfigured => 404,
+        ExternalLoginFailed => 401,
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, "Not a problem code of the API."),
     };
 }

@@ -98,5 +98,10 @@ public static class Problems
     public static ApiProblem LastSignInMethod() =>
         new(ProblemCodes.LastSignInMethod, "This is the only way left to sign in to the account: add another before removing it.");
 
+    public static ApiProblem ProviderNotConfigured() => new(ProblemCodes.ProviderNotConfigured, "No such sign-in provider is configured.");
+
+    public static ApiProblem ExternalLoginFailed() =>
+        new(ProblemCodes.ExternalLoginFailed, "The sign-in could not be completed: start it again.");
+
     public static ApiProblem Internal() => new(ProblemCodes.InternalError, "An unexpected error occurred.");
 }

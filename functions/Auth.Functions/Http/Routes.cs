@@ -47,6 +47,18 @@ public static class Routes
     public const string PasskeyLoginOptions = "api/auth/passkeys/login/options";
     public const string PasskeyLogin = "api/auth/passkeys/login";
 
+    /// <summary>GET: StartExternalLogin.</summary>
+    public const string ExternalLogin = "api/auth/external/{provider}";
+
+    public const string ExternalLoginCallback = "api/auth/external/{provider}/callback";
+    public const string ExternalLoginExchange = "api/auth/external/exchange";
+
+    /// <summary>GET: ListIdentities.</summary>
+    public const string Identities = "api/auth/identities";
+
+    /// <summary>DELETE: UnlinkIdentity.</summary>
+    public const string Identity = "api/auth/identities/{id}";
+
     /// <summary>GET: AdminListUsers.</summary>
     public const string AdminUsers = "api/admin/users";
 

@@ -51,6 +51,12 @@ public static class AccountEmails
                 "If this was not you, remove it, reset your password and revoke your keys now.",
             }),
             SecurityEventTypes.PasskeyRemoved => ("A passkey was removed", new[] { $"The passkey {label ?? "without a name"} was removed from your account on {at}; it no longer signs in.", Advice }),
+            SecurityEventTypes.ExternalIdentityLinked => ("A sign-in provider was linked", new[]
+            {
+                $"Your account can now be signed in to with {label ?? "an external provider"} (linked on {at}).",
+                "If this was not you, unlink it, reset your password and revoke your keys now.",
+            }),
+            SecurityEventTypes.ExternalIdentityUnlinked => ("A sign-in provider was unlinked", new[] { $"{label ?? "An external provider"} no longer signs in to your account (unlinked on {at}).", Advice }),
             _ => throw new ArgumentException($"No email for {@event.Type} events.", nameof(@event)),
         };
         return Compose(to, subject, lines, idempotencyKey);

@@ -25,6 +25,9 @@ public sealed class NotificationOptions
     /// <summary>A passkey was added or removed.</summary>
     public bool Passkeys { get; set; } = true;
 
+    /// <summary>An external identity (Google, GitHub…) was linked to the account or unlinked.</summary>
+    public bool ExternalIdentities { get; set; } = true;
+
     /// <summary>The account was erased (sent to the address it had, after the fact).</summary>
     public bool AccountErased { get; set; } = true;
 
@@ -40,6 +43,7 @@ public sealed class NotificationOptions
         SecurityEventTypes.LoginThrottled => LoginThrottled,
         SecurityEventTypes.MfaEnabled or SecurityEventTypes.MfaDisabled or SecurityEventTypes.RecoveryCodeUsed or SecurityEventTypes.RecoveryCodesRegenerated => SecondFactor,
         SecurityEventTypes.PasskeyAdded or SecurityEventTypes.PasskeyRemoved => Passkeys,
+        SecurityEventTypes.ExternalIdentityLinked or SecurityEventTypes.ExternalIdentityUnlinked => ExternalIdentities,
         _ => false,
     };
 }

@@ -15,11 +15,12 @@ public sealed record PurgeResult(
     int UnverifiedAccounts = 0,
     int MfaTickets = 0,
     int Erasures = 0,
-    int PasskeyCeremonies = 0)
+    int PasskeyCeremonies = 0,
+    int ExternalLogins = 0)
 {
     public override string ToString() =>
         $"purged {Sessions} sessions, {ApiKeys} API keys, {ResetTokens} reset tokens, {VerificationTokens} verification tokens, {OrphanEmailRows} orphan email rows, " +
-        $"{Throttles} stale counters, {Events} security events past retention, {UnverifiedAccounts} accounts never verified, {MfaTickets} second-factor tickets, {Erasures} erased accounts finished or swept, {PasskeyCeremonies} passkey ceremonies; " +
+        $"{Throttles} stale counters, {Events} security events past retention, {UnverifiedAccounts} accounts never verified, {MfaTickets} second-factor tickets, {Erasures} erased accounts finished or swept, {PasskeyCeremonies} passkey ceremonies, {ExternalLogins} external sign-ins and codes; " +
         $"{Deferred} not yet due; {IndexRowsRead} index rows read";
 }
 
@@ -67,7 +68,7 @@ public sealed class PurgeService(
 
         await inFlight;
         await ProcessChunkAsync(chunk, now, counts, cancellationToken);
-        return new PurgeResult(counts.Sessions, counts.ApiKeys, counts.Resets, counts.Verifications, counts.Orphans, counts.Throttles, counts.Events, counts.Deferred, counts.Read, counts.Unverified, counts.MfaTickets, counts.Erasures, counts.PasskeyCeremonies);
+        return new PurgeResult(counts.Sessions, counts.ApiKeys, counts.Resets, counts.Verifications, counts.Orphans, counts.Throttles, counts.Events, counts.Deferred, counts.Read, counts.Unverified, counts.MfaTickets, counts.Erasures, counts.PasskeyCeremonies, counts.ExternalLogins);
     }
 
     /// <summary>Decides on each target, deletes the due ones in per-partition batches, then drops their index rows.</summary>
@@ -153,10 +154,10 @@ public sealed class PurgeService(
             ExpiryKind.MfaTicket when string.CompareOrdinal(index.PartitionKey, ExpiryIndex.BucketOf(now)) < 0 =>
                 (null, new PendingDelete(tables.Users, new TableEntity(partition, row) { ETag = ETag.All }, () => counts.MfaTickets++)),
             ExpiryKind.MfaTicket => (now, null),
-            // So does a passkey ceremony's (spent ones are gone already: deleting nothing is fine).
-            ExpiryKind.PasskeyCeremony when string.CompareOrdinal(index.PartitionKey, ExpiryIndex.BucketOf(now)) < 0 =>
-                (null, new PendingDelete(tables.Users, new TableEntity(partition, row) { ETag = ETag.All }, () => counts.PasskeyCeremonies++)),
-            ExpiryKind.PasskeyCeremony => (now, null),
+            // So does a passkey ceremony's, an external sign-in's and its code's (spent ones are gone already: deleting nothing is fine).
+            ExpiryKind.PasskeyCeremony or ExpiryKind.ExternalLogin when string.CompareOrdinal(index.PartitionKey, ExpiryIndex.BucketOf(now)) < 0 =>
+                (null, new PendingDelete(tables.Users, new TableEntity(partition, row) { ETag = ETag.All }, () => _ = kind == ExpiryKind.PasskeyCeremony ? counts.PasskeyCeremonies++ : counts.ExternalLogins++)),
+            ExpiryKind.PasskeyCeremony or ExpiryKind.ExternalLogin => (now, null),
             ExpiryKind.Token or ExpiryKind.Session or ExpiryKind.ApiKey => await TokenDueAsync(partition, row, now, counts, cancellationToken),
             ExpiryKind.Reset or ExpiryKind.Verification => await LinkDueAsync(kind, partition, row, now, counts, cancellationToken),
             ExpiryKind.EmailIndex => await EmailIndexDueAsync(partition, now, counts, cancellationToken),
@@ -305,5 +306,6 @@ public sealed class PurgeService(
         public int MfaTickets;
         public int Erasures;
         public int PasskeyCeremonies;
+        public int ExternalLogins;
     }
 }

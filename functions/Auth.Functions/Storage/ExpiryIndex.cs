@@ -30,6 +30,8 @@ public enum ExpiryKind
     Erasure,
     /// <summary>A begun passkey ceremony (users table). Its expiry never changes.</summary>
     PasskeyCeremony,
+    /// <summary>A begun external sign-in, or the code it handed the app (users table). Their expiry never changes.</summary>
+    ExternalLogin,
 }
 
 /// <summary>
@@ -61,6 +63,7 @@ public sealed class ExpiryIndex(AuthTables tables)
             "mft" => ExpiryKind.MfaTicket,
             "era" => ExpiryKind.Erasure,
             "pkc" => ExpiryKind.PasskeyCeremony,
+            "xlg" => ExpiryKind.ExternalLogin,
             _ => throw new FormatException($"Unknown expiry kind in '{rowKey}'."),
         };
         return (kind, parts[1], parts[2]);
@@ -102,6 +105,7 @@ public sealed class ExpiryIndex(AuthTables tables)
         ExpiryKind.MfaTicket => "mft",
         ExpiryKind.Erasure => "era",
         ExpiryKind.PasskeyCeremony => "pkc",
+        ExpiryKind.ExternalLogin => "xlg",
         _ => "thr",
     };
 }

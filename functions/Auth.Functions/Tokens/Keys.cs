@@ -16,6 +16,10 @@ public enum KeyKind
     Admin,
     /// <summary>A begun passkey ceremony: it finishes that ceremony, once, and does nothing else.</summary>
     Ceremony,
+    /// <summary>The <c>state</c> of a sign-in at an external provider: it finishes that sign-in, once.</summary>
+    ExternalState,
+    /// <summary>What an external sign-in hands the app (with its PKCE verifier): one session, once, within a minute.</summary>
+    ExchangeCode,
 }
 
 /// <summary>A key whose format and checksum are valid; whether it is live is for storage to say.</summary>
@@ -24,7 +28,7 @@ public readonly record struct ParsedKey(KeyKind Kind, string UserId, string Toke
 /// <summary>
 /// Key format: <c>{prefix}{base64url(userId[16] | tokenId[16] | secret[32] | check[4])}</c>.
 /// <list type="bullet">
-/// <item>The prefix names the kind (<c>afs_sess_</c>, <c>afs_api_</c>, <c>afs_reset_</c>, <c>afs_verify_</c>, <c>afs_mfa_</c>, <c>afs_admin_</c>, <c>afs_pkc_</c>) so secret scanners can
+/// <item>The prefix names the kind (<c>afs_sess_</c>, <c>afs_api_</c>, <c>afs_reset_</c>, <c>afs_verify_</c>, <c>afs_mfa_</c>, <c>afs_admin_</c>, <c>afs_pkc_</c>, <c>afs_xst_</c>, <c>afs_xcode_</c>) so secret scanners can
 /// find leaked keys and one kind can never be used as another.</item>
 /// <item>The ids let validation be a single point read (PartitionKey = user, RowKey = token).</item>
 /// <item>The secret is 256 bits from the OS CSPRNG; only SHA-256 of the whole key is stored.</item>
@@ -48,6 +52,8 @@ public static class Keys
         KeyKind.Mfa => "afs_mfa_",
         KeyKind.Admin => "afs_admin_",
         KeyKind.Ceremony => "afs_pkc_",
+        KeyKind.ExternalState => "afs_xst_",
+        KeyKind.ExchangeCode => "afs_xcode_",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 

@@ -1,0 +1,5 @@
+using Auth.Functions.Identities;
+
+namespace Auth.Functions.Accounts;
+
+public sealed record IdentityListResponse(IReadOnlyList<IdentityDto> Items);
