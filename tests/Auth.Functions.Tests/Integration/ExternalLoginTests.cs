@@ -240,6 +240,33 @@ public sealed class ExternalLoginTests
         Assert.True((bool)(await again.Json())["created"]!);
     }
 
+    [Fact]
+    public async Task GitHubSignsInByItsIdAndLinksOnlyByAVerifiedPrimaryAddress()
+    {
+        await using var github = await GitHubStandIn.StartAsync();
+        await using var app = await AuthApp.StartAsync(AuthApp.NewClock(), settings: github.Settings(RedirectUri));
+
+        var created = await SignInAndExchangeAsync(app, provider: "github");
+        await created.ShouldBe(HttpStatusCode.OK);
+        Assert.True((bool)(await created.Json())["created"]!);
+        Assert.Equal(github.User.PrimaryEmail, (string?)(await created.Json())["user"]!["email"]);
+        var key = (string)(await created.Json())["token"]!["key"]!;
+        var identity = Assert.Single((await (await app.Api(key).GetAsync("/api/auth/identities")).Json())["items"]!.AsArray())!;
+        Assert.Equal(github.User.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), (string?)identity["subject"]);
+
+        // An existing verified account: GitHub's verified primary address links to it; an unverified one does not.
+        var (email, _, _, userId) = await app.Api().NewUserAsync();
+        await MarkVerifiedAsync(app, userId);
+        github.User = new GitHubUser(github.User.Id + 1, email, Verified: false);
+        var (_, challenge) = Pkce();
+        Assert.Equal(Failed, Parameter(await SignInAsync(app, challenge, provider: "github"), "error"));
+        github.User = github.User with { Verified = true };
+        var linked = await SignInAndExchangeAsync(app, provider: "github");
+        Assert.Equal(userId, (string?)(await linked.Json())["user"]!["id"]);
+        var events = (await (await app.Api((string)(await linked.Json())["token"]!["key"]!).GetAsync("/api/auth/events")).Json())["items"]!.AsArray();
+        Assert.Contains(events, e => (string?)e!["method"] == "external:github");
+    }
+
     private const string Failed = "external_login_failed";
 
     private static async Task MarkVerifiedAsync(AuthApp app, string userId)
