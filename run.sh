@@ -49,6 +49,13 @@ export SecretKeys__File="${SecretKeys__File:-$data/secret-keys}"
 # http://localhost:7071/passkeys (not 127.0.0.1: a passkey for "localhost" is refused there).
 export Passkeys__RelyingPartyId="${Passkeys__RelyingPartyId:-localhost}"
 export Passkeys__Origins__0="${Passkeys__Origins__0:-$PublicBaseUrl}"
+# External sign-in: a provider "dev" that is the tests' OpenID Connect provider, served by ./dev-idp.sh
+# on http://localhost:7072, and the app URL a sign-in may return to. Real providers: see the README.
+export ExternalLogin__RedirectUris__0="${ExternalLogin__RedirectUris__0:-$PublicBaseUrl/signed-in}"
+export ExternalLogin__Providers__dev__Authority="${ExternalLogin__Providers__dev__Authority:-http://localhost:7072/}"
+export ExternalLogin__Providers__dev__ClientId="${ExternalLogin__Providers__dev__ClientId:-auth-functions-tests}"
+export ExternalLogin__Providers__dev__ClientSecret="${ExternalLogin__Providers__dev__ClientSecret:-a test client secret}"
+export ExternalLogin__Providers__dev__RequireHttpsMetadata="${ExternalLogin__Providers__dev__RequireHttpsMetadata:-false}"
 echo "Mail is written to $Email__PickupDirectory (one .eml file per email)."
 echo "Serving on ${ASPNETCORE_URLS:-http://localhost:7071} -- Ctrl-C to stop."
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tests need (Azurite and maildev from package-lock.json; Debian's Chromium for the
-# browser tests, and curl, jq and oathtool for the README's walk-through) and runs every test.
+# browser tests, and curl, jq, oathtool and openssl for the README's walk-through) and runs every test.
 # Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -10,10 +10,10 @@ if [ ! -x node_modules/.bin/azurite ] || [ package-lock.json -nt node_modules/.p
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-# Debian packages: Chromium for the browser tests; curl, jq and oathtool, which the README's
+# Debian packages: Chromium for the browser tests; curl, jq, oathtool and openssl, which the README's
 # walk-through uses (a test runs it as written).
 missing=""
-for tool in chromium curl jq oathtool; do
+for tool in chromium curl jq oathtool openssl; do
   command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
 done
 if [ -n "$missing" ]; then

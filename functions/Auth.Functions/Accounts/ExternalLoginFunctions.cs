@@ -37,7 +37,7 @@ public sealed class ExternalLoginFunctions(ApiPipeline api, KeyedApi keyed, KeyA
     [EndpointSummary("Where the provider sends the person back: 302 to the app's redirectUri with ?code= (or ?error=external_login_failed).")]
     [Response(StatusCodes.Status302Found)]
     [ProblemResponses(ProblemCodes.ExternalLoginFailed)]
-    public Task<IResult> ExternalLoginCallback([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.ExternalLoginCallback)] HttpRequest request) =>
+    public Task<IResult> ExternalLoginCallback([HttpTrigger(AuthorizationLevel.Anonymous, "get", "options", Route = Routes.ExternalLoginCallback)] HttpRequest request) =>
         api.RunAsync(request, ApiPolicy.Default, async (request, cancellationToken) =>
             await external.CallbackAsync(ProviderOf(request), request.Query["code"], request.Query["state"], request.Query["error"], cancellationToken) is { } back
                 ? TypedResults.Redirect(back)

@@ -108,7 +108,8 @@ public sealed class FunctionsHost : IAsyncDisposable
         }
 
         var process = command.Start(environment, appRoot, port);
-        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
+        // Redirects (external sign-in's) are answers to look at, not to follow.
+        var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
         var host = new FunctionsHost(process, azurite, http, appRoot, mail);
         var clock = Stopwatch.StartNew();
         while (true)

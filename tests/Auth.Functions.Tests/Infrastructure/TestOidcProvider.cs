@@ -51,14 +51,15 @@ public sealed class TestOidcProvider : IAsyncDisposable
     /// <summary>Every redirect URI the authorization endpoint was asked to send a person back to.</summary>
     public List<string> RedirectUris { get; } = [];
 
-    public static async Task<TestOidcProvider> StartAsync()
+    /// <param name="port">Where it listens (on localhost); a free port by default.</param>
+    public static async Task<TestOidcProvider> StartAsync(int? port = null)
     {
-        var port = LocalProcess.FreePort();
+        port ??= LocalProcess.FreePort();
         var issuer = $"http://localhost:{port}/";
         var key = new RsaSecurityKey(RSA.Create(2048)) { KeyId = "test-" + port };
         TestOidcProvider? provider = null;
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(port));
+        builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(port.Value));
         builder.Services.AddOpenIddict().AddServer(options =>
         {
             options.SetIssuer(new Uri(issuer));

@@ -61,6 +61,41 @@ public sealed partial class ReadmeWalkthroughTests
         Assert.DoesNotContain(lines, l => l.Contains("invalid_mfa_code", StringComparison.Ordinal) || l.Contains("\"status\":5", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task TheExternalSignInTryItWorksAsWrittenAgainstTheDevProvider()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
+        var start = readme.IndexOf("## External sign-in", StringComparison.Ordinal);
+        var block = BashBlock().Match(readme[start..readme.IndexOf("\n## ", start + 1, StringComparison.Ordinal)]).Groups[1].Value;
+        Assert.Contains("/api/auth/external/dev?", block, StringComparison.Ordinal);
+
+        // ./dev-idp.sh's provider (the same class) on a free port, and the app configured as ./run.sh does it.
+        await using var provider = await TestOidcProvider.StartAsync();
+        provider.Person = new TestPerson("dev-user", "dev-user@example.com", EmailVerified: true);
+        var port = LocalProcess.FreePort();
+        var runSh = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "run.sh"));
+        Assert.Contains("ExternalLogin__Providers__dev__ClientId:-" + TestOidcProvider.ClientId, runSh, StringComparison.Ordinal);
+        Assert.Contains("ExternalLogin__Providers__dev__ClientSecret:-" + TestOidcProvider.ClientSecret, runSh, StringComparison.Ordinal);
+        await using var app = await AuthApp.StartAsync(kestrelPort: port, settings: new Dictionary<string, string?>
+        {
+            ["ExternalLogin:RedirectUris:0"] = $"http://127.0.0.1:{port}/signed-in",
+            ["ExternalLogin:Providers:dev:Authority"] = provider.Issuer,
+            ["ExternalLogin:Providers:dev:ClientId"] = TestOidcProvider.ClientId,
+            ["ExternalLogin:Providers:dev:ClientSecret"] = TestOidcProvider.ClientSecret,
+            ["ExternalLogin:Providers:dev:RequireHttpsMetadata"] = "false",
+        });
+
+        var work = Directory.CreateTempSubdirectory("external-walkthrough-").FullName;
+        var script = block.Replace("B=http://localhost:7071", $"B=http://127.0.0.1:{port}", StringComparison.Ordinal);
+        await File.WriteAllTextAsync(Path.Combine(work, "external.sh"), script);
+        await using var run = LocalProcess.Start("bash", [Path.Combine(work, "external.sh")], new Dictionary<string, string?>(), workingDirectory: work);
+
+        Assert.True(await run.WaitForExitAsync(TimeSpan.FromMinutes(1)), run.Output);
+        var lines = run.Output.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(lines, l => l.StartsWith($"http://127.0.0.1:{port}/signed-in?code=afs_xcode_", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("{\"created\":true,\"email\":\"dev-user@example.com\",\"hasPassword\":false,\"key\":\"afs_sess_", StringComparison.Ordinal));
+    }
+
     /// <summary>The bash blocks of the README's "Walk-through with curl" section, in order.</summary>
     private static List<string> WalkThroughBlocks()
     {
