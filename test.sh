@@ -31,6 +31,8 @@ fi
 # The benchmarks are not run here, but they must keep building against the app (dotnet test does
 # not build a project without tests).
 dotnet build bench/Auth.Functions.Bench -c Release --nologo -v quiet
+# Nor is ./dev-idp.sh's provider, which shares the tests' code: it must keep building too.
+dotnet build tools/DevIdentityProvider -c Release --nologo -v quiet
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -1,6 +1,7 @@
 using Auth.Functions.Accounts;
 using Auth.Functions.Email;
 using Auth.Functions.Events;
+using Auth.Functions.Identities;
 using Auth.Functions.Notifications;
 using Auth.Functions.Purge;
 using Auth.Functions.Storage;
@@ -23,7 +24,7 @@ internal static class PurgeParts
         return new PurgeService(
             tables, expiry, events, users, clock, Options.Create(new LoginThrottleOptions()), Options.Create(new AccountOptions()),
             new NetworkFailureLimit(tables, expiry, clock, Options.Create(new LoginThrottleOptions())),
-            new AccountErasure(tables, users, expiry, lastEmail, clock, NullLogger<AccountErasure>.Instance));
+            new AccountErasure(tables, users, new IdentityStore(tables, expiry, events, clock, Options.Create(new ExternalLoginOptions())), expiry, lastEmail, clock, NullLogger<AccountErasure>.Instance));
     }
 
     private sealed class NoEmail : IEmailSender

@@ -66,7 +66,7 @@ public sealed class OidcProvider : IExternalProvider
     public async Task<ExternalIdentity> RedeemAsync(string code, string codeVerifier, string callback, string nonce, CancellationToken cancellationToken)
     {
         var configuration = await ConfigurationAsync(cancellationToken);
-        var answer = await ExternalProviders.PostFormAsync(_http, configuration.TokenEndpoint, new Dictionary<string, string>
+        using var answer = await ExternalProviders.PostFormAsync(_http, configuration.TokenEndpoint, new Dictionary<string, string>
         {
             ["grant_type"] = "authorization_code",
             ["code"] = code,

@@ -1,5 +1,6 @@
 using System.Net;
 using Auth.Functions.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using static Auth.Functions.Tests.Integration.ExternalTestKit;
 
 namespace Auth.Functions.Tests.Integration;
@@ -265,6 +266,30 @@ public sealed class ExternalLoginTests
         Assert.Equal(userId, (string?)(await linked.Json())["user"]!["id"]);
         var events = (await (await app.Api((string)(await linked.Json())["token"]!["key"]!).GetAsync("/api/auth/events")).Json())["items"]!.AsArray();
         Assert.Contains(events, e => (string?)e!["method"] == "external:github");
+    }
+
+    [Fact]
+    public async Task IdentitiesAreInTheExportAndTheAdminViewAndThePurgeDeletesUnfinishedSignIns()
+    {
+        await using var provider = await TestOidcProvider.StartAsync();
+        await using var app = await AuthApp.StartAsync(AuthApp.NewClock(), settings: Settings(provider));
+        var body = await (await SignInAndExchangeAsync(app)).Json();
+        var key = (string)body["token"]!["key"]!;
+        var userId = (string)body["user"]!["id"]!;
+
+        var export = await (await app.Api(key).GetAsync("/api/auth/account/export")).Json();
+        Assert.Equal(provider.Person.Subject, (string?)Assert.Single(export["identities"]!.AsArray())!["subject"]);
+        var admin = app.Api(await AdminTestKit.AdminKeyAsync(app));
+        var adminView = await (await admin.GetAsync($"/api/admin/users/{userId}")).Json();
+        Assert.Equal(Provider, (string?)Assert.Single(adminView["user"]!["identities"]!.AsArray())!["provider"]);
+
+        // A sign-in nobody finished, and a code nobody exchanged: gone once their hour has passed.
+        var (_, challenge) = Pkce();
+        await StartAsync(app, challenge);
+        await SignInAsync(app, challenge);
+        app.Clock!.Advance(TimeSpan.FromHours(2));
+        var purged = await app.Services.GetRequiredService<Auth.Functions.Purge.PurgeService>().RunAsync(CancellationToken.None);
+        Assert.Equal(2, purged.ExternalLogins);
     }
 
     private const string Failed = "external_login_failed";
