@@ -119,13 +119,17 @@ public sealed class ExternalLoginService(
             return Fail(refusal!);
         }
 
-        var exchangeCode = await identities.IssueCodeAsync(user, providerName, flow.AppCodeChallenge, created, cancellationToken);
+        // An explicit link is made at the exchange, once the app that started it proves it with its verifier.
+        var pendingLink = flow.LinkUserId is not null && await identities.FindOwnerAsync(IdentityStore.IdOf(identity.Provider, identity.Subject), cancellationToken) != user.PartitionKey
+            ? identity
+            : null;
+        var exchangeCode = await identities.IssueCodeAsync(user, providerName, flow.AppCodeChallenge, created, pendingLink, cancellationToken);
         return ExternalProviders.WithQuery(flow.RedirectUri, new Dictionary<string, string> { ["code"] = exchangeCode });
     }
 
     /// <summary>
     /// The account of a verified identity: the one it is linked to; else, for an explicit link, the
-    /// signed-in user's; else the account of its email, only when the provider is trusted to verify
+    /// signed-in user's (linked at the exchange); else the account of its email, only when the provider is trusted to verify
     /// emails, says this one is verified, and the account's email is verified too; else a new account
     /// without a password. An email that belongs to an account it may not link to is refused.
     /// </summary>
@@ -140,9 +144,9 @@ public sealed class ExternalLoginService(
                 return linked.PartitionKey == linkUserId ? (linked, false, null) : (null, false, "the identity is linked to another account");
             }
 
-            return await LiveUserAsync(linkUserId, cancellationToken) is { } user && await LinkAsync(user, identity, cancellationToken)
+            return await LiveUserAsync(linkUserId, cancellationToken) is { } user
                 ? (user, false, null)
-                : (null, false, "the account to link to is gone, or the identity was linked meanwhile");
+                : (null, false, "the account to link to is gone");
         }
 
         if (linked is not null)
@@ -235,6 +239,13 @@ public sealed class ExternalLoginService(
         if (accounts.Value.RequireVerifiedEmail && !user.IsEmailVerified)
         {
             return (new LoginOutcome.EmailNotVerified(), found.Created);
+        }
+
+        if (found.LinkSubject is { } subject
+            && !await LinkAsync(user, new ExternalIdentity(found.Provider, subject, found.LinkEmail, EmailVerified: false, MayLinkByEmail: false), cancellationToken))
+        {
+            ExternalLoginLog.Refused(logger, found.Provider, "the identity was linked to another account meanwhile");
+            return (new LoginOutcome.ExternalLoginFailed(), false);
         }
 
         if (user.HasMfa)

@@ -21,4 +21,13 @@ public sealed class ExchangeCodeEntity : TableRow
     public long Generation { get; set; }
 
     public DateTimeOffset Expires { get; set; }
+
+    /// <summary>
+    /// An explicit link waiting for the app's proof: the identity's subject (and email) to link when this
+    /// code is exchanged with the right verifier. Linking at the callback would let someone who started a
+    /// link with their own key have another person's sign-in at the provider land on their account.
+    /// </summary>
+    public string? LinkSubject { get; set; }
+
+    public string? LinkEmail { get; set; }
 }

@@ -183,7 +183,9 @@ public sealed class IdentityStore(AuthTables tables, ExpiryIndex expiry, Securit
     }
 
     /// <summary>Issues the code the app exchanges (indexed for the purge first).</summary>
-    public async Task<string> IssueCodeAsync(UserEntity user, string provider, string appCodeChallenge, bool created, CancellationToken cancellationToken)
+    /// <param name="pendingLink">An explicit link to make only when the code is exchanged with the app's verifier.</param>
+    public async Task<string> IssueCodeAsync(
+        UserEntity user, string provider, string appCodeChallenge, bool created, ExternalIdentity? pendingLink, CancellationToken cancellationToken)
     {
         var id = Keys.NewId();
         var key = Keys.Create(KeyKind.ExchangeCode, user.PartitionKey, id);
@@ -197,6 +199,8 @@ public sealed class IdentityStore(AuthTables tables, ExpiryIndex expiry, Securit
             Created = created,
             Generation = user.Generation,
             Expires = clock.GetUtcNow() + options.Value.CodeLifetime,
+            LinkSubject = pendingLink?.Subject,
+            LinkEmail = pendingLink?.Email,
         };
         await expiry.AddAsync(code.Expires, ExpiryKind.ExternalLogin, code.PartitionKey, code.RowKey, cancellationToken);
         await tables.Users.AddEntityAsync(code, cancellationToken);

@@ -204,6 +204,12 @@ public sealed class ExternalLoginTests
         provider.Person = new TestPerson("linked-" + Guid.NewGuid().ToString("N")[..6], "elsewhere@example.com", EmailVerified: false);
         var (verifier, challenge) = Pkce();
         var back = await SignInAsync(app, challenge, key);
+        // Nothing is linked until the app that started the link exchanges its code with its verifier:
+        // someone else's sign-in at the provider, sent to a link begun with this key, links nothing.
+        Assert.Empty((await (await app.Api(key).GetAsync("/api/auth/identities")).Json())["items"]!.AsArray());
+        await (await ExchangeAsync(app, Parameter(back, "code"), Pkce().Verifier)).ShouldBeProblem(HttpStatusCode.Unauthorized, "external_login_failed");
+        Assert.Empty((await (await app.Api(key).GetAsync("/api/auth/identities")).Json())["items"]!.AsArray());
+        back = await SignInAsync(app, challenge, key);
         var exchanged = await ExchangeAsync(app, Parameter(back, "code"), verifier);
         await exchanged.ShouldBe(HttpStatusCode.OK);
         Assert.Equal(userId, (string?)(await exchanged.Json())["user"]!["id"]);
