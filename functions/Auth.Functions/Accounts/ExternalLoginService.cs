@@ -250,7 +250,7 @@ public sealed class ExternalLoginService(
 
         if (user.HasMfa)
         {
-            var (ticket, expires) = await mfa.IssueTicketAsync(user, network, cancellationToken);
+            var (ticket, expires) = await mfa.IssueTicketAsync(user, network, cancellationToken, SignIn.External(found.Provider));
             return (new LoginOutcome.MfaRequired(ticket, expires), found.Created);
         }
 

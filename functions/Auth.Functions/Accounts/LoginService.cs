@@ -201,7 +201,7 @@ public sealed class LoginService(
             try
             {
                 var (token, key) = await tokens.CreateSessionAsync(
-                    user, sessions.Value.Lifetime, new SignIn(SignIn.Password, Mfa: true), cancellationToken,
+                    user, sessions.Value.Lifetime, new SignIn(ticket.Method ?? SignIn.Password, Mfa: true), cancellationToken,
                     new SessionWrites([MfaStore.SpendTicket(ticket), MfaStore.Spend(factor, proof)], alongside));
                 // The second factor proves the account: the login's held attempt goes, as a success clears it.
                 var emailKey = EmailAddress.KeyOf(user.NormalizedEmail);

@@ -190,7 +190,8 @@ public sealed class MfaStore(AuthTables tables, ExpiryIndex expiry, SecurityEven
     /// A ticket for a login whose password verified: indexed for the purge, then stored. It carries the
     /// generation of the user row that password was checked against.
     /// </summary>
-    public async Task<(string Key, DateTimeOffset Expires)> IssueTicketAsync(UserEntity user, string network, CancellationToken cancellationToken)
+    /// <param name="method">How the first factor was proven (null: a password).</param>
+    public async Task<(string Key, DateTimeOffset Expires)> IssueTicketAsync(UserEntity user, string network, CancellationToken cancellationToken, string? method = null)
     {
         var ticketId = Keys.NewId();
         var key = Keys.Create(KeyKind.Mfa, user.PartitionKey, ticketId);
@@ -204,6 +205,7 @@ public sealed class MfaStore(AuthTables tables, ExpiryIndex expiry, SecurityEven
             Expires = now + _options.TicketLifetime,
             Generation = user.Generation,
             Network = network,
+            Method = method,
         };
         await expiry.AddAsync(ticket.Expires, ExpiryKind.MfaTicket, ticket.PartitionKey, ticket.RowKey, cancellationToken);
         await tables.Users.AddEntityAsync(ticket, cancellationToken);

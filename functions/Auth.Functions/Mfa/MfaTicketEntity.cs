@@ -23,5 +23,8 @@ public sealed class MfaTicketEntity : TableRow
     /// <summary>The client network of the login (its failed-login count is cleared when the ticket is used).</summary>
     public string Network { get; set; } = "";
 
+    /// <summary>How the first factor was proven (<c>password</c>, <c>external:{provider}</c>; null: password), for the session's event.</summary>
+    public string? Method { get; set; }
+
     public static string RowKeyFor(string ticketId) => RowPrefix + ticketId;
 }

@@ -93,6 +93,10 @@ public sealed class ExternalLoginTests
         var problem = await exchanged.ShouldBeProblem(HttpStatusCode.Unauthorized, "mfa_required");
         var completed = await MfaTestKit.CompleteAsync(app, (string)problem["mfaTicket"]!, code: MfaTestKit.CodeNow(app, user.Secret));
         await completed.ShouldBe(HttpStatusCode.OK);
+        var events = (await (await app.Api(user.Key).GetAsync("/api/auth/events")).Json())["items"]!.AsArray();
+        var login = events.First(e => (string?)e!["type"] == "login_succeeded")!;
+        Assert.Equal("external:corp", (string?)login["method"]);
+        Assert.True((bool?)login["mfa"]);
 
         var admin = app.Api(await AdminTestKit.AdminKeyAsync(app));
         await (await admin.PostAsync($"/api/admin/users/{user.UserId}/disable", new { reason = "tests" })).ShouldBe(HttpStatusCode.NoContent);
