@@ -133,6 +133,37 @@ public sealed partial class SecurityEvents(
     public Task CommitAsync(Func<Task> write, SecurityEventEntity @event, CancellationToken cancellationToken) =>
         CommitAsync(write, [@event], cancellationToken);
 
+    /// <summary>
+    /// Deletes one row of a user's partition (guarded by the ETag it was read with) and records
+    /// <paramref name="recorded"/>, in one transaction. With <paramref name="guardUser"/> the user row's
+    /// ETag joins it (a merge that changes nothing), so two removals decided on one reading of the
+    /// account (each seeing the other's row as another way in) cannot both commit. False when the row or
+    /// the user row changed meanwhile.
+    /// </summary>
+    public async Task<bool> TryDeleteRecordedAsync(TableClient table, ITableEntity row, SecurityEventEntity recorded, UserEntity? guardUser, CancellationToken cancellationToken)
+    {
+        await EnsureIndexedAsync(recorded, cancellationToken);
+        List<TableTransactionAction> actions =
+        [
+            new(TableTransactionActionType.Delete, new TableEntity(row.PartitionKey, row.RowKey), row.ETag),
+            new(TableTransactionActionType.Add, recorded),
+        ];
+        if (guardUser is not null)
+        {
+            actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateMerge, new TableEntity(guardUser.PartitionKey, UserEntity.Row), guardUser.ETag));
+        }
+
+        try
+        {
+            await CommitAsync(() => table.SubmitTransactionAsync(actions, cancellationToken), recorded, cancellationToken);
+            return true;
+        }
+        catch (TableTransactionFailedException e) when (e.Status is 404 or 412)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The same for a write that stores several events (of one user, on one day).</summary>
     public async Task CommitAsync(Func<Task> write, IReadOnlyList<SecurityEventEntity> recorded, CancellationToken cancellationToken)
     {

@@ -112,22 +112,7 @@ public sealed class IdentityStore(AuthTables tables, ExpiryIndex expiry, Securit
     public async Task<bool> TryUnlinkAsync(IdentityEntity identity, UserEntity? guardUser, CancellationToken cancellationToken)
     {
         var recorded = events.New(identity.PartitionKey, SecurityEventTypes.ExternalIdentityUnlinked, identity.IdentityId, identity.Provider);
-        await events.EnsureIndexedAsync(recorded, cancellationToken);
-        List<TableTransactionAction> actions =
-        [
-            new(TableTransactionActionType.Delete, new TableEntity(identity.PartitionKey, identity.RowKey), identity.ETag),
-            new(TableTransactionActionType.Add, recorded),
-        ];
-        if (guardUser is not null)
-        {
-            actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateMerge, new TableEntity(guardUser.PartitionKey, UserEntity.Row), guardUser.ETag));
-        }
-
-        try
-        {
-            await events.CommitAsync(() => tables.Users.SubmitTransactionAsync(actions, cancellationToken), recorded, cancellationToken);
-        }
-        catch (TableTransactionFailedException e) when (e.Status is 404 or 412)
+        if (!await events.TryDeleteRecordedAsync(tables.Users, identity, recorded, guardUser, cancellationToken))
         {
             return false;
         }

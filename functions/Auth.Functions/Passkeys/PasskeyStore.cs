@@ -132,32 +132,10 @@ public sealed class PasskeyStore(AuthTables tables, ExpiryIndex expiry, Security
     }
 
     /// <summary>
-    /// Deletes a passkey and records <c>passkey_removed</c> in one transaction. With
-    /// <paramref name="guardUser"/> the user row's ETag joins it (a merge that changes nothing), so two
-    /// removals decided on one reading of the account cannot both commit. False when it changed meanwhile.
+    /// Deletes a passkey and records <c>passkey_removed</c> in one transaction, guarded by the user row
+    /// when given (see <see cref="SecurityEvents.TryDeleteRecordedAsync"/>). False when it changed meanwhile.
     /// </summary>
-    public async Task<bool> TryDeleteAsync(PasskeyEntity passkey, UserEntity? guardUser, CancellationToken cancellationToken)
-    {
-        var recorded = events.New(passkey.PartitionKey, SecurityEventTypes.PasskeyRemoved, passkey.PasskeyId, passkey.Label);
-        await events.EnsureIndexedAsync(recorded, cancellationToken);
-        List<TableTransactionAction> actions =
-        [
-            new(TableTransactionActionType.Delete, new TableEntity(passkey.PartitionKey, passkey.RowKey), passkey.ETag),
-            new(TableTransactionActionType.Add, recorded),
-        ];
-        if (guardUser is not null)
-        {
-            actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateMerge, new TableEntity(guardUser.PartitionKey, UserEntity.Row), guardUser.ETag));
-        }
-
-        try
-        {
-            await events.CommitAsync(() => tables.Users.SubmitTransactionAsync(actions, cancellationToken), recorded, cancellationToken);
-            return true;
-        }
-        catch (TableTransactionFailedException e) when (e.Status is 404 or 412)
-        {
-            return false;
-        }
-    }
+    public Task<bool> TryDeleteAsync(PasskeyEntity passkey, UserEntity? guardUser, CancellationToken cancellationToken) =>
+        events.TryDeleteRecordedAsync(
+            tables.Users, passkey, events.New(passkey.PartitionKey, SecurityEventTypes.PasskeyRemoved, passkey.PasskeyId, passkey.Label), guardUser, cancellationToken);
 }
