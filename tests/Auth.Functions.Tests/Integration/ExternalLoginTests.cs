@@ -81,6 +81,27 @@ public sealed class ExternalLoginTests
     }
 
     [Fact]
+    public async Task AnAddressTheProviderDoesNotVouchForMakesAnUnverifiedAccountThatMustVerifyItFirst()
+    {
+        await using var provider = await TestOidcProvider.StartAsync();
+        var settings = Settings(provider);
+        settings["Accounts:RequireVerifiedEmail"] = "true"; // the service's default
+        await using var app = await AuthApp.StartAsync(AuthApp.NewClock(), settings: settings);
+        provider.Person = provider.Person with { EmailVerified = false };
+
+        // The account is made, unverified, and the usual verification email goes out; until the address
+        // is verified, the exchange answers as a login does.
+        await (await SignInAndExchangeAsync(app)).ShouldBeProblem(HttpStatusCode.Forbidden, "email_not_verified");
+        var token = CapturingEmailSender.TokenIn(await app.Mail.WaitForAsync(provider.Person.Email, CapturingEmailSender.IsVerificationEmail));
+        await (await app.Api().PostAsync("/api/auth/email/verify", new { token })).ShouldBe(HttpStatusCode.NoContent);
+
+        var verified = await SignInAndExchangeAsync(app);
+        await verified.ShouldBe(HttpStatusCode.OK);
+        Assert.True((bool)(await verified.Json())["user"]!["emailVerified"]!);
+        Assert.False((bool)(await verified.Json())["created"]!);
+    }
+
+    [Fact]
     public async Task AnExchangeRespectsTheSecondFactorAndADisabledAccount()
     {
         await using var provider = await TestOidcProvider.StartAsync();
