@@ -50,7 +50,7 @@ public sealed class AccountDataFunctions(
         {
             // No password to prove: the proof is a fresh sign-in (a passkey or an external provider),
             // a session key minted in the last few minutes.
-            if (caller.Token.Type != TokenStore.TypeName(KeyKind.Session) || clock.GetUtcNow() - caller.Token.Created > FreshSignIn)
+            if (!caller.SignedInWithin(FreshSignIn, clock.GetUtcNow()))
             {
                 return Problems.ReauthenticationRequired();
             }

@@ -87,8 +87,8 @@ public sealed class ExternalLoginFunctions(ApiPipeline api, KeyedApi keyed, KeyA
         keyed.RunAsync(request, ApiPolicy.Default, async (caller, request, cancellationToken) =>
             request.RouteValues["id"] is not string id || !IdentityStore.IsIdentityId(id) ? Problems.NotFound() : await external.UnlinkAsync(caller, id, cancellationToken) switch
             {
-                PasskeyOutcome.Removed => TypedResults.NoContent(),
-                PasskeyOutcome.LastSignInMethod => Problems.LastSignInMethod(),
+                RemovalOutcome.Removed => TypedResults.NoContent(),
+                RemovalOutcome.LastSignInMethod => Problems.LastSignInMethod(),
                 _ => Problems.NotFound(),
             });
 

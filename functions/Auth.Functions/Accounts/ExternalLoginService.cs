@@ -113,17 +113,14 @@ public sealed class ExternalLoginService(
             return Fail(e.Message);
         }
 
-        var (user, created, refusal) = await ResolveAsync(identity, flow.LinkUserId, cancellationToken);
+        var (user, created, linkAtExchange, refusal) = await ResolveAsync(identity, flow.LinkUserId, cancellationToken);
         if (user is null)
         {
             return Fail(refusal!);
         }
 
         // An explicit link is made at the exchange, once the app that started it proves it with its verifier.
-        var pendingLink = flow.LinkUserId is not null && await identities.FindOwnerAsync(IdentityStore.IdOf(identity.Provider, identity.Subject), cancellationToken) != user.PartitionKey
-            ? identity
-            : null;
-        var exchangeCode = await identities.IssueCodeAsync(user, providerName, flow.AppCodeChallenge, created, pendingLink, cancellationToken);
+        var exchangeCode = await identities.IssueCodeAsync(user, providerName, flow.AppCodeChallenge, created, linkAtExchange ? identity : null, cancellationToken);
         return ExternalProviders.WithQuery(flow.RedirectUri, new Dictionary<string, string> { ["code"] = exchangeCode });
     }
 
@@ -133,7 +130,7 @@ public sealed class ExternalLoginService(
     /// emails, says this one is verified, and the account's email is verified too; else a new account
     /// without a password. An email that belongs to an account it may not link to is refused.
     /// </summary>
-    private async Task<(UserEntity? User, bool Created, string? Refusal)> ResolveAsync(ExternalIdentity identity, string? linkUserId, CancellationToken cancellationToken)
+    private async Task<(UserEntity? User, bool Created, bool LinkAtExchange, string? Refusal)> ResolveAsync(ExternalIdentity identity, string? linkUserId, CancellationToken cancellationToken)
     {
         var identityId = IdentityStore.IdOf(identity.Provider, identity.Subject);
         var linked = await identities.FindOwnerAsync(identityId, cancellationToken) is { } ownerId ? await LiveUserAsync(ownerId, cancellationToken) : null;
@@ -141,33 +138,33 @@ public sealed class ExternalLoginService(
         {
             if (linked is not null)
             {
-                return linked.PartitionKey == linkUserId ? (linked, false, null) : (null, false, "the identity is linked to another account");
+                return linked.PartitionKey == linkUserId ? (linked, false, false, null) : (null, false, false, "the identity is linked to another account");
             }
 
             return await LiveUserAsync(linkUserId, cancellationToken) is { } user
-                ? (user, false, null)
-                : (null, false, "the account to link to is gone");
+                ? (user, false, true, null)
+                : (null, false, false, "the account to link to is gone");
         }
 
         if (linked is not null)
         {
             ExternalLoginLog.Verified(logger, identity.Provider, linked.PartitionKey, created: false, linked: false);
-            return (linked, false, null);
+            return (linked, false, false, null);
         }
 
         if (!EmailAddress.TryParse(identity.Email, out var email))
         {
-            return (null, false, "the provider gave no usable email");
+            return (null, false, false, "the provider gave no usable email");
         }
 
         if (await users.FindByEmailAsync(email!.Key, cancellationToken) is { } existing)
         {
             if (!(identity.MayLinkByEmail && identity.EmailVerified && existing.IsEmailVerified))
             {
-                return (null, false, "the email belongs to an account it may not be linked to by email (unverified, or the provider's emails are not trusted)");
+                return (null, false, false, "the email belongs to an account it may not be linked to by email (unverified, or the provider's emails are not trusted)");
             }
 
-            return await LinkAsync(existing, identity, cancellationToken) ? (existing, false, null) : (null, false, "the identity was linked meanwhile");
+            return await LinkAsync(existing, identity, cancellationToken) ? (existing, false, false, null) : (null, false, false, "the identity was linked meanwhile");
         }
 
         var now = clock.GetUtcNow();
@@ -184,12 +181,12 @@ public sealed class ExternalLoginService(
         var eraseIfUnverified = !identity.EmailVerified && accounts.Value.RequireVerifiedEmail ? now + accounts.Value.UnverifiedAccountLifetime : (DateTimeOffset?)null;
         if (await users.CreateAsync(created, email.Key, eraseIfUnverified, cancellationToken) == CreateUserOutcome.EmailTaken)
         {
-            return (null, false, "the email was registered meanwhile");
+            return (null, false, false, "the email was registered meanwhile");
         }
 
         if (!await LinkAsync(created, identity, cancellationToken))
         {
-            return (null, false, "the identity was linked meanwhile");
+            return (null, false, false, "the identity was linked meanwhile");
         }
 
         if (!identity.EmailVerified)
@@ -198,7 +195,7 @@ public sealed class ExternalLoginService(
         }
 
         ExternalLoginLog.Verified(logger, identity.Provider, created.PartitionKey, created: true, linked: true);
-        return (await users.GetAsync(created.PartitionKey, cancellationToken), true, null);
+        return (created, true, false, null);
     }
 
     private async Task<bool> LinkAsync(UserEntity user, ExternalIdentity identity, CancellationToken cancellationToken) =>
@@ -260,37 +257,16 @@ public sealed class ExternalLoginService(
 
     public Task<List<IdentityEntity>> ListAsync(Caller caller, CancellationToken cancellationToken) => identities.ListAsync(caller.UserId, cancellationToken);
 
-    /// <summary>Unlinks one identity, unless it is the last way into an account (no password, no passkey, no other identity).</summary>
-    public async Task<PasskeyOutcome> UnlinkAsync(Caller caller, string identityId, CancellationToken cancellationToken)
+    /// <summary>Unlinks one identity, unless it is the last way into an account (<see cref="SignInMethods.RemoveAsync"/>).</summary>
+    public async Task<RemovalOutcome> UnlinkAsync(Caller caller, string identityId, CancellationToken cancellationToken)
     {
-        var user = caller.User;
-        for (var attempt = 0; attempt < 3; attempt++)
+        var outcome = await methods.RemoveAsync(caller, ct => identities.GetAsync(caller.UserId, identityId, ct), identities.TryUnlinkAsync, cancellationToken);
+        if (outcome == RemovalOutcome.Removed)
         {
-            if (await identities.GetAsync(caller.UserId, identityId, cancellationToken) is not { } identity)
-            {
-                return new PasskeyOutcome.NotFound();
-            }
-
-            if (await methods.OneLeftAsync(user, cancellationToken))
-            {
-                return new PasskeyOutcome.LastSignInMethod();
-            }
-
-            if (await identities.TryUnlinkAsync(identity, user.PasswordHash.Length > 0 ? null : user, cancellationToken))
-            {
-                ExternalLoginLog.Unlinked(logger, caller.UserId, identityId);
-                return new PasskeyOutcome.Removed();
-            }
-
-            if (await users.GetAsync(caller.UserId, cancellationToken) is not { } reread)
-            {
-                return new PasskeyOutcome.NotFound();
-            }
-
-            user = reread;
+            ExternalLoginLog.Unlinked(logger, caller.UserId, identityId);
         }
 
-        return new PasskeyOutcome.NotFound();
+        return outcome;
     }
 
     /// <summary>PKCE S256: base64url(SHA-256(ASCII(verifier))).</summary>

@@ -53,8 +53,8 @@ public sealed class PasskeyFunctions(ApiPipeline api, KeyedApi keyed, PasskeySer
             // Both hosts route the request, so {id} is in its route values; another user's passkey is simply absent (404).
             request.RouteValues["id"] is not string id || !RelyingParty.IsPasskeyId(id) ? Problems.NotFound() : await passkeys.DeleteAsync(caller, id, cancellationToken) switch
             {
-                PasskeyOutcome.Removed => TypedResults.NoContent(),
-                PasskeyOutcome.LastSignInMethod => Problems.LastSignInMethod(),
+                RemovalOutcome.Removed => TypedResults.NoContent(),
+                RemovalOutcome.LastSignInMethod => Problems.LastSignInMethod(),
                 _ => Problems.NotFound(),
             });
 

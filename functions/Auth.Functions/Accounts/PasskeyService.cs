@@ -33,7 +33,7 @@ public sealed class PasskeyService(
     /// </summary>
     public async Task<PasskeyOutcome> BeginRegistrationAsync(Caller caller, string? label, CancellationToken cancellationToken)
     {
-        if (caller.Token.Type != TokenStore.TypeName(KeyKind.Session) || clock.GetUtcNow() - caller.Token.Created > relyingParty.Options.RegistrationWindow)
+        if (!caller.SignedInWithin(relyingParty.Options.RegistrationWindow, clock.GetUtcNow()))
         {
             return new PasskeyOutcome.SignInAgain();
         }
@@ -97,41 +97,16 @@ public sealed class PasskeyService(
 
     public Task<List<PasskeyEntity>> ListAsync(Caller caller, CancellationToken cancellationToken) => passkeys.ListAsync(caller.UserId, cancellationToken);
 
-    /// <summary>
-    /// Removes a passkey, unless it is the last way into an account without a password (no other passkey,
-    /// no linked identity). That check and the removal are one reading of the account: a removal racing
-    /// it reads again.
-    /// </summary>
-    public async Task<PasskeyOutcome> DeleteAsync(Caller caller, string passkeyId, CancellationToken cancellationToken)
+    /// <summary>Removes a passkey, unless it is the last way into an account without a password (<see cref="SignInMethods.RemoveAsync"/>).</summary>
+    public async Task<RemovalOutcome> DeleteAsync(Caller caller, string passkeyId, CancellationToken cancellationToken)
     {
-        var user = caller.User;
-        for (var attempt = 0; attempt < 3; attempt++)
+        var outcome = await methods.RemoveAsync(caller, ct => passkeys.GetAsync(caller.UserId, passkeyId, ct), passkeys.TryDeleteAsync, cancellationToken);
+        if (outcome == RemovalOutcome.Removed)
         {
-            if (await passkeys.GetAsync(caller.UserId, passkeyId, cancellationToken) is not { } passkey)
-            {
-                return new PasskeyOutcome.NotFound();
-            }
-
-            if (await methods.OneLeftAsync(user, cancellationToken))
-            {
-                return new PasskeyOutcome.LastSignInMethod();
-            }
-
-            if (await passkeys.TryDeleteAsync(passkey, user.PasswordHash.Length > 0 ? null : user, cancellationToken))
-            {
-                PasskeyLog.Removed(logger, caller.UserId, passkeyId);
-                return new PasskeyOutcome.Removed();
-            }
-
-            if (await users.GetAsync(caller.UserId, cancellationToken) is not { } reread)
-            {
-                return new PasskeyOutcome.NotFound();
-            }
-
-            user = reread;
+            PasskeyLog.Removed(logger, caller.UserId, passkeyId);
         }
 
-        return new PasskeyOutcome.NotFound();
+        return outcome;
     }
 
     /// <summary>A sign-in ceremony: options for any discoverable passkey of this relying party.</summary>

@@ -15,6 +15,14 @@ public sealed record Caller(UserEntity User, TokenEntity Token)
     public string UserId => User.PartitionKey;
 
     public string TokenId => Token.TokenId;
+
+    /// <summary>
+    /// The caller holds a session key minted less than <paramref name="window"/> before <paramref name="now"/>:
+    /// a recent sign-in, the proof a change takes where there is no password to ask for, or where a
+    /// password alone would not do (an API key or an old session never passes).
+    /// </summary>
+    public bool SignedInWithin(TimeSpan window, DateTimeOffset now) =>
+        Token.Type == TokenStore.TypeName(KeyKind.Session) && now - Token.Created <= window;
 }
 
 /// <summary>
