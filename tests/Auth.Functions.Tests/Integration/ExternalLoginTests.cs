@@ -51,13 +51,13 @@ public sealed class ExternalLoginTests
     {
         await using var provider = await TestOidcProvider.StartAsync();
         await using var trusting = await AuthApp.StartAsync(AuthApp.NewClock(), settings: Settings(provider, trustVerifiedEmail: true));
-        var (email, password, key, userId) = await trusting.Api().NewUserAsync();
+        var (email, _, key, userId) = await trusting.Api().NewUserAsync();
         // The account's own email is verified (tests register with verification off: it counts as unverified).
         await MarkVerifiedAsync(trusting, userId);
 
         // The provider says the email is not verified: no link, and no second account for that address.
         provider.Person = new TestPerson("unverified-" + Guid.NewGuid().ToString("N")[..6], email, EmailVerified: false);
-        var (verifier, challenge) = Pkce();
+        var (_, challenge) = Pkce();
         Assert.Equal(Failed, Parameter(await SignInAsync(trusting, challenge), "error"));
 
         // Verified at the provider: linked, and signed in to the same account.
@@ -68,16 +68,14 @@ public sealed class ExternalLoginTests
         Assert.False((bool)(await linked.Json())["created"]!);
         await trusting.Mail.WaitForAsync(email, m => m.Subject == "A sign-in provider was linked");
         Assert.True((bool)(await (await trusting.Api(key).GetAsync("/api/auth/me")).Json())["user"]!["hasPassword"]!);
-        _ = password;
 
         // A provider whose emails are not trusted (the default for any OIDC provider) never links by email.
         await using var cautious = await AuthApp.StartAsync(AuthApp.NewClock(), settings: Settings(provider));
         var (otherEmail, _, _, otherId) = await cautious.Api().NewUserAsync();
         await MarkVerifiedAsync(cautious, otherId);
         provider.Person = new TestPerson("cautious-" + Guid.NewGuid().ToString("N")[..6], otherEmail, EmailVerified: true);
-        (verifier, challenge) = Pkce();
+        (_, challenge) = Pkce();
         Assert.Equal(Failed, Parameter(await SignInAsync(cautious, challenge), "error"));
-        _ = verifier;
     }
 
     [Fact]
@@ -175,6 +173,34 @@ public sealed class ExternalLoginTests
         code = Parameter(await SignInAsync(app, challenge), "code");
         await (await ExchangeAsync(app, code, verifier)).ShouldBe(HttpStatusCode.OK);
         await (await ExchangeAsync(app, code, verifier)).ShouldBeProblem(HttpStatusCode.Unauthorized, "external_login_failed");
+    }
+
+    [Fact]
+    public async Task TwoUsesAtOnceOfOneStateOrOneCodeGiveOneSignIn()
+    {
+        await using var provider = await TestOidcProvider.StartAsync();
+        await using var app = await AuthApp.StartAsync(AuthApp.NewClock(), settings: Settings(provider));
+        var (verifier, challenge) = Pkce();
+        var callback = await AtProviderAsync((await StartAsync(app, challenge)).Headers.Location!);
+
+        // The first callback has read the state and is held at the delete that spends it; the second
+        // reads the same state, spends it and goes on; then the first is let go.
+        var held = app.Storage.PauseAt(r => r.Method == "DELETE" && r.RowKey?.StartsWith("xfl-", StringComparison.Ordinal) == true);
+        var first = CallbackAsync(app, callback);
+        await held.WaitReachedAsync();
+        var second = await CallbackAsync(app, callback);
+        held.Release();
+        var answers = new[] { (await first).StatusCode, second.StatusCode };
+        Assert.Equal([HttpStatusCode.Redirect, HttpStatusCode.Unauthorized], answers.Order());
+        var code = Parameter(((await first).StatusCode == HttpStatusCode.Redirect ? await first : second).Headers.Location!, "code");
+
+        // The same for the code handed to the app: one session.
+        held = app.Storage.PauseAt(r => r.Method == "DELETE" && r.RowKey?.StartsWith("xcd-", StringComparison.Ordinal) == true);
+        var firstExchange = ExchangeAsync(app, code, verifier);
+        await held.WaitReachedAsync();
+        var secondExchange = await ExchangeAsync(app, code, verifier);
+        held.Release();
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Unauthorized], new[] { (await firstExchange).StatusCode, secondExchange.StatusCode }.Order());
     }
 
     [Fact]
