@@ -66,6 +66,7 @@ public sealed class ExternalLoginService(
             Verifier = verifier,
             Nonce = nonce,
             LinkUserId = linking?.UserId,
+            LinkGeneration = linking?.User.Generation ?? 0,
         }, cancellationToken);
         try
         {
@@ -113,7 +114,7 @@ public sealed class ExternalLoginService(
             return Fail(e.Message);
         }
 
-        var (user, created, linkAtExchange, refusal) = await ResolveAsync(identity, flow.LinkUserId, cancellationToken);
+        var (user, created, linkAtExchange, refusal) = await ResolveAsync(identity, flow, cancellationToken);
         if (user is null)
         {
             return Fail(refusal!);
@@ -130,8 +131,9 @@ public sealed class ExternalLoginService(
     /// emails, says this one is verified, and the account's email is verified too; else a new account
     /// without a password. An email that belongs to an account it may not link to is refused.
     /// </summary>
-    private async Task<(UserEntity? User, bool Created, bool LinkAtExchange, string? Refusal)> ResolveAsync(ExternalIdentity identity, string? linkUserId, CancellationToken cancellationToken)
+    private async Task<(UserEntity? User, bool Created, bool LinkAtExchange, string? Refusal)> ResolveAsync(ExternalIdentity identity, ExternalFlowEntity flow, CancellationToken cancellationToken)
     {
+        var linkUserId = flow.LinkUserId;
         var identityId = IdentityStore.IdOf(identity.Provider, identity.Subject);
         var linked = await identities.FindOwnerAsync(identityId, cancellationToken) is { } ownerId ? await LiveUserAsync(ownerId, cancellationToken) : null;
         if (linkUserId is not null)
@@ -141,9 +143,10 @@ public sealed class ExternalLoginService(
                 return linked.PartitionKey == linkUserId ? (linked, false, false, null) : (null, false, false, "the identity is linked to another account");
             }
 
-            return await LiveUserAsync(linkUserId, cancellationToken) is { } user
+            // The key that started the link must still be good: a revocation since refuses it.
+            return await LiveUserAsync(linkUserId, cancellationToken) is { } user && user.Generation == flow.LinkGeneration && Revocation.Admits(user)
                 ? (user, false, true, null)
-                : (null, false, false, "the account to link to is gone");
+                : (null, false, false, "the account to link to is gone, disabled, or revoked its keys since the link began");
         }
 
         if (linked is not null)

@@ -27,5 +27,8 @@ public sealed class ExternalFlowEntity : TableRow
     /// <summary>The signed-in user an explicit link is for (null: a sign-in).</summary>
     public string? LinkUserId { get; set; }
 
+    /// <summary>That user's revocation generation when their key started the link: any revocation since refuses it.</summary>
+    public long LinkGeneration { get; set; }
+
     public DateTimeOffset Expires { get; set; }
 }

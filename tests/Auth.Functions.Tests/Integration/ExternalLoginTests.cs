@@ -282,6 +282,23 @@ public sealed class ExternalLoginTests
     }
 
     [Fact]
+    public async Task ALinkBegunWithAKeyIsRefusedOnceThatKeyIsRevoked()
+    {
+        await using var provider = await TestOidcProvider.StartAsync();
+        await using var app = await AuthApp.StartAsync(AuthApp.NewClock(), settings: Settings(provider));
+        var (email, password, key, _) = await app.Api().NewUserAsync();
+        var (_, challenge) = Pkce();
+        var start = await StartAsync(app, challenge, key);
+
+        await (await app.Api(key).DeleteAsync("/api/tokens")).ShouldBe(HttpStatusCode.NoContent);
+        var back = await CallbackAsync(app, await AtProviderAsync(start.Headers.Location!));
+
+        Assert.Equal(Failed, Parameter(back.Headers.Location!, "error"));
+        var fresh = await app.Api().LoginAsync(email, password);
+        Assert.Empty((await (await app.Api(fresh).GetAsync("/api/auth/identities")).Json())["items"]!.AsArray());
+    }
+
+    [Fact]
     public async Task AnAccountWithoutAPasswordIsErasedWithAFreshSignInAndItsIdentityIsFreeAgain()
     {
         await using var provider = await TestOidcProvider.StartAsync();
